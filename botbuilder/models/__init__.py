@@ -1,0 +1,8 @@
+from botbuilder.models.bot import Bot
+from botbuilder.models.connection import Connection
+from botbuilder.models.knowledge import KnowledgeSnippet
+from botbuilder.models.session import Session, TranscriptItem
+from botbuilder.models.tool import Tool
+from botbuilder.models.voice import Voice
+
+__all__ = ["Bot", "Connection", "KnowledgeSnippet", "Session", "Tool", "TranscriptItem", "Voice"]

@@ -1,0 +1,3 @@
+"""Websocket URL routes (Channels)."""
+
+websocket_urlpatterns: list = []
