@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   - install, migrate, load the demo bot, create an admin account, serve the product
-#   make test  - install what the tests need (incl. Debian's chromium) and run the whole suite
+#   make test  - install what the tests need (incl. Debian's chromium) and run the whole suite:
+#                once on SQLite, once on the local PostgreSQL + Redis (see scripts/test.sh)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -34,7 +35,7 @@ run: install
 
 test: install-dev
 	bash scripts/install-chromium.sh
-	$(BIN)/python -m pytest
+	PY=$(BIN)/python bash scripts/test.sh
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

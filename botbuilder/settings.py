@@ -86,13 +86,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Several threads (daphne's sync workers) write transcript items: wait, do not fail.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+# Test runs may name their own test database, so two runs on one server cannot collide.
+DATABASE_TEST_NAME = env.str("DATABASE_TEST_NAME", default="")
+if DATABASE_TEST_NAME:
+    DATABASES["default"]["TEST"] = {"NAME": DATABASE_TEST_NAME}
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every Redis key of the channel layer starts with this (several installs, one Redis).
+CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="asgi")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
         }
     }
 else:

@@ -1,3 +1,9 @@
 """Websocket URL routes (Channels)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from realtime.consumers.monitor import SessionMonitorConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/monitor/sessions/<uuid:session_id>/", SessionMonitorConsumer.as_asgi()),
+]

@@ -4,6 +4,9 @@ import pytest
 
 from botbuilder.models import Bot, KnowledgeSnippet, Tool, Voice
 
+# Redis/PostgreSQL fixtures and the daphne worker harness (tests marked `services`).
+pytest_plugins = ["tests.services"]
+
 
 def create_voice(**fields) -> Voice:
     defaults = {"name": "Marin", "provider_voice": "marin", "speed": 1.0}

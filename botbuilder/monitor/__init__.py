@@ -1,0 +1,1 @@
+"""Live monitor: active sessions across all workers, their live transcripts, ending them."""

@@ -1,0 +1,110 @@
+"""Live monitor pages in the admin: active sessions, one session's live transcript, End."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.views import View
+
+from botbuilder.models import Session
+from botbuilder.models.choices import SessionStatus
+from botbuilder.monitor import selectors, services
+
+VIEW_PERMISSION = "botbuilder.view_session"
+END_PERMISSION = "botbuilder.change_session"
+# The live list refreshes itself this often (the rows come from the shared database).
+LIST_REFRESH_MS = 5000
+
+
+class MonitorView(View):
+    """Base: an admin page that needs the "view session" permission."""
+
+    admin_site: admin.AdminSite = admin.site
+    permission = VIEW_PERMISSION
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, request, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "can_end": request.user.has_perm(END_PERMISSION),
+            **extra,
+        }
+
+
+class LiveSessionsView(MonitorView):
+    """Every active session, whichever worker runs it."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        sessions = [
+            {"session": s, "who": selectors.session_caller_label(s)}
+            for s in selectors.sessions_active()
+        ]
+        context = self.context(
+            request,
+            title="Live sessions",
+            rows=sessions,
+            refresh_ms=LIST_REFRESH_MS,
+        )
+        return TemplateResponse(request, "monitor/sessions.html", context)
+
+
+class SessionWatchView(MonitorView):
+    """One session: stored transcript, then live events through the channel layer."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, session_id):
+        session = get_object_or_404(
+            Session.objects.select_related("bot", "started_by"), pk=session_id
+        )
+        context = self.context(
+            request,
+            title=f"Live session: {session.bot_name}",
+            session=session,
+            summary=selectors.session_summary(session=session),
+            items=selectors.session_transcript_events(session=session),
+            is_active=session.status == SessionStatus.ACTIVE,
+        )
+        return TemplateResponse(request, "monitor/session.html", context)
+
+
+class SessionEndView(MonitorView):
+    """POST: end the session on the worker that runs it (or mark a stale row ended)."""
+
+    http_method_names = ["post"]
+    permission = END_PERMISSION
+
+    def post(self, request, session_id):
+        session = get_object_or_404(Session, pk=session_id)
+        if session.status != SessionStatus.ACTIVE:
+            messages.info(request, f"The session {session} had already ended.")
+        elif services.session_end_by_admin(session=session):
+            messages.success(request, f"The session {session} was ended.")
+        else:
+            messages.warning(
+                request,
+                f"No worker was running the session {session} any more "
+                "(it had stopped without ending it); it is now marked as ended.",
+            )
+        return redirect("monitor:sessions")
+
+
+def monitor_urls(admin_site: admin.AdminSite) -> tuple[list[URLPattern], str]:
+    """URL patterns of the monitor (namespace "monitor"), behind `admin_site`'s login."""
+
+    def admin_view(view_class: type[MonitorView]):
+        return admin_site.admin_view(view_class.as_view(admin_site=admin_site))
+
+    patterns = [
+        path("", admin_view(LiveSessionsView), name="sessions"),
+        path("<uuid:session_id>/", admin_view(SessionWatchView), name="session"),
+        path("<uuid:session_id>/end/", admin_view(SessionEndView), name="session_end"),
+    ]
+    return patterns, "monitor"

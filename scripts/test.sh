@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The whole suite in two passes (called by `make test`; extra arguments go to both pytests):
+#   1. embedded defaults: SQLite + in-memory channel layer; everything but `services` tests.
+#   2. the local PostgreSQL (+ Redis for the multi-worker tests): everything but the slow
+#      `browser` tests, which pass 1 already ran; `services` tests run here.
+# PostgreSQL or Redis not answering is a loud failure, never a skip: CI has both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PY:-.venv/bin/python}
+TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+
+run_pass() {
+  local name=$1
+  shift
+  local started=$SECONDS rc=0
+  echo "=== test pass: $name ==="
+  "$PY" -m pytest "$@" || rc=$?
+  if [ "$rc" -eq 5 ]; then
+    echo "FAILED: pass '$name' collected no tests (pytest exit 5)." >&2
+  fi
+  if [ "$rc" -ne 0 ]; then
+    echo "FAILED: pass '$name' (pytest exit $rc)." >&2
+    exit "$rc"
+  fi
+  echo "=== test pass: $name passed in $((SECONDS - started)) s ==="
+}
+
+# Pass 1. Explicit values win over a developer's .env (django-environ never overrides them).
+DATABASE_URL="sqlite:///$PWD/var/db.sqlite3" REDIS_URL="" DATABASE_TEST_NAME="" \
+  run_pass "SQLite, in-memory layer" -m "not services" "$@"
+
+# Pass 2: check the servers first, so a missing one reads as such and not as 40 errors.
+"$PY" - "$TEST_POSTGRES_URL" "$TEST_REDIS_URL" <<'EOF'
+import sys
+
+import psycopg
+import redis
+
+pg_url, redis_url = sys.argv[1:]
+try:
+    psycopg.connect(pg_url.replace("postgres://", "postgresql://", 1), connect_timeout=5).close()
+except Exception as exc:
+    sys.exit(f"FAILED: PostgreSQL at {pg_url} does not answer: {exc}\n"
+             "The tests need it (CI runs it on 127.0.0.1:5432, trust auth, user postgres).")
+try:
+    redis.Redis.from_url(redis_url, socket_timeout=5).ping()
+except Exception as exc:
+    sys.exit(f"FAILED: Redis at {redis_url} does not answer: {exc}\n"
+             "The multi-worker tests need it (CI runs it on 127.0.0.1:6379).")
+EOF
+
+# A test database of its own per run ($$: two runs on one server cannot collide).
+DATABASE_URL="$TEST_POSTGRES_URL" REDIS_URL="" DATABASE_TEST_NAME="test_botbuilder_$$" \
+  run_pass "PostgreSQL (+ Redis for services tests)" -m "not browser" "$@"
