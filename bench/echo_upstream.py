@@ -10,7 +10,10 @@
   scripted reply: transcript "You said: <text>", 100 ms of silence, usage in `response.done`.
 
 Frames are matched without extra JSON: `tag_frame` writes a client id and a sequence number
-into the first `FRAME_TAG_BYTES` of the PCM, `frame_tag` reads them back.
+into the first 8 bytes of the PCM; the peer writes the time it received the frame
+(`time.monotonic_ns()`, one clock for every process on the machine) into the next 8 bytes,
+re-encoding only those few base64 characters; `frame_tag` reads all three back. The two
+halves of a round trip (up to the model, back to the caller) are then measured apart.
 
 Run: `python bench/echo_upstream.py --port 8799`; its URL is `ws://127.0.0.1:8799/v1/realtime`.
 """
@@ -23,6 +26,7 @@ import json
 import logging
 import re
 import struct
+import time
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -30,10 +34,11 @@ from websockets.exceptions import ConnectionClosed
 
 logger = logging.getLogger(__name__)
 
-FRAME_TAG = struct.Struct(
-    "<II"
-)  # client id, frame sequence number (little-endian uint32)
+# client id, frame sequence number, upstream receive time (ns): little-endian, PCM bytes 0-15
+FRAME_TAG = struct.Struct("<IIQ")
 FRAME_TAG_BYTES = FRAME_TAG.size
+# Base64 characters 8-23 encode PCM bytes 6-17, which hold the receive time (bytes 8-15).
+STAMP_B64_START, STAMP_B64_END, STAMP_OFFSET_IN_CHUNK = 8, 24, 2
 SAMPLE_RATE_HZ = 24_000
 BYTES_PER_SAMPLE = 2  # PCM16 mono
 FRAME_MS = 20
@@ -54,12 +59,24 @@ DELTA_TAIL = '"}'
 
 def tag_frame(client_id: int, seq: int, frame: bytes) -> bytes:
     """`frame` (PCM16) with its first FRAME_TAG_BYTES replaced by the client id and seq."""
-    return FRAME_TAG.pack(client_id, seq) + frame[FRAME_TAG_BYTES:]
+    return FRAME_TAG.pack(client_id, seq, 0) + frame[FRAME_TAG_BYTES:]
 
 
-def frame_tag(frame: bytes) -> tuple[int, int]:
-    """(client id, seq) written by `tag_frame` into a PCM16 frame."""
+def frame_tag(frame: bytes) -> tuple[int, int, int]:
+    """(client id, seq, upstream receive time in ns or 0) of a frame from `tag_frame`."""
     return FRAME_TAG.unpack_from(frame)
+
+
+def stamp_audio(audio_b64: str, now_ns: int) -> str:
+    """The base64 audio with `now_ns` written into PCM bytes 8-15 (a few chars re-encoded)."""
+    if len(audio_b64) < STAMP_B64_END:
+        return audio_b64
+    chunk = bytearray(base64.b64decode(audio_b64[STAMP_B64_START:STAMP_B64_END]))
+    chunk[STAMP_OFFSET_IN_CHUNK : STAMP_OFFSET_IN_CHUNK + 8] = now_ns.to_bytes(
+        8, "little"
+    )
+    stamped = base64.b64encode(chunk).decode()
+    return audio_b64[:STAMP_B64_START] + stamped + audio_b64[STAMP_B64_END:]
 
 
 def audio_of_append(text: str) -> str | None:
@@ -127,10 +144,12 @@ class EchoPeer:
         await self.websocket.send(json.dumps(event))
 
     async def echo(self, audio_b64: str) -> None:
+        received_ns = time.monotonic_ns()
         if not self.echo_open:
             self.echo_open = True
             await self.open_item(ECHO_RESPONSE_ID, ECHO_ITEM_ID)
-        await self.websocket.send(DELTA_HEAD + audio_b64 + DELTA_TAIL)
+        stamped = stamp_audio(audio_b64, received_ns)
+        await self.websocket.send(DELTA_HEAD + stamped + DELTA_TAIL)
 
     async def open_item(self, response_id: str, item_id: str) -> None:
         item = {
