@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from botbuilder.models import Session
 from botbuilder.monitor.selectors import session_summary, session_transcript_events
+from realtime.consumers.dispatch import DirectDispatchMixin
 from realtime.monitoring import watch_group
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _history(session_id: Any) -> dict[str, Any]:
     }
 
 
-class SessionMonitorConsumer(AsyncWebsocketConsumer):
+class SessionMonitorConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
     """Forwards a session's watch-group events to one staff member's page."""
 
     watch_group_name: str | None = None
