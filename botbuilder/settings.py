@@ -94,11 +94,17 @@ if DATABASE_TEST_NAME:
 REDIS_URL = env.str("REDIS_URL", default="")
 # Every Redis key of the channel layer starts with this (several installs, one Redis).
 CHANNEL_LAYER_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="asgi")
+# channels-redis waits up to 5 s per receive (BZPOPMIN) and redis-py 8 reads with a 5 s
+# socket timeout by default: every consumer idle for 5 s died with a TimeoutError. Wait longer.
+REDIS_SOCKET_TIMEOUT_S = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": REDIS_SOCKET_TIMEOUT_S}],
+                "prefix": CHANNEL_LAYER_PREFIX,
+            },
         }
     }
 else:

@@ -76,10 +76,11 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def redis_channel_layer(settings, redis_url) -> dict:
     """This process's channel layer switched to channels-redis on the test Redis."""
+    host = {"address": redis_url, "socket_timeout": settings.REDIS_SOCKET_TIMEOUT_S}
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url], "prefix": CHANNEL_PREFIX},
+            "CONFIG": {"hosts": [host], "prefix": CHANNEL_PREFIX},
         }
     }
     return settings.CHANNEL_LAYERS

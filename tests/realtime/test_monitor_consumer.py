@@ -176,3 +176,24 @@ async def test_monitor_leaves_the_watch_group_on_disconnect(live_session, staff_
     layer = get_channel_layer()
     await asyncio.sleep(0)
     assert not layer.groups.get(f"{live_session.group_name}.watch")
+
+
+async def test_monitor_dispatch_makes_no_thread_hop_per_message(
+    live_session, staff_user, monkeypatch
+):
+    """Channels' per-message close_old_connections hop is skipped (DirectDispatchMixin)."""
+    hops = []
+
+    async def counting_hop():
+        hops.append(1)
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", counting_hop)
+    cookie = await database_sync_to_async(session_cookie)(staff_user)
+    comm = communicator(live_session.pk, cookie)
+    assert (await comm.connect())[0]
+    await comm.receive_json_from(RECEIVE_TIMEOUT_S)  # history
+    event = {"type": "usage", "cost_usd": "1"}
+    await publish(get_channel_layer(), live_session.group_name, event)
+    assert await comm.receive_json_from(RECEIVE_TIMEOUT_S) == event
+    await comm.disconnect()
+    assert hops == []

@@ -16,6 +16,8 @@ from tests.session_factories import create_item, create_session
 
 pytestmark = pytest.mark.services
 RECEIVE_TIMEOUT_S = 10
+# channels-redis blocks 5 s per receive; redis-py 8 used to time the read out at 5 s too.
+IDLE_LONGER_THAN_A_REDIS_RECEIVE_S = 6.5
 
 
 async def watch(worker, session, cookie):
@@ -101,3 +103,16 @@ async def test_end_session_on_one_worker_reaches_the_process_holding_the_session
     assert headers["Location"] == "/admin/live-sessions/"
     await database_sync_to_async(session.refresh_from_db)()
     assert session.end_detail == ""  # the holder ended it: not taken for a stale row
+
+
+async def test_an_idle_watcher_still_gets_events_after_the_redis_read_timeout(
+    daphne_workers, redis_channel_layer, bot, staff_cookie
+):
+    """A consumer whose channel stays empty for longer than a Redis receive (5 s) lives on."""
+    session = await database_sync_to_async(create_session)(bot)
+    async with await watch(daphne_workers[0], session, staff_cookie) as websocket:
+        assert (await receive_json(websocket))["type"] == "monitor.history"
+        await asyncio.sleep(IDLE_LONGER_THAN_A_REDIS_RECEIVE_S)
+        event = {"type": "usage", "cost_usd": "0.5"}
+        await publish(get_channel_layer(), session.group_name, event)
+        assert await receive_json(websocket) == event
