@@ -3,11 +3,11 @@
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from botbuilder.admin import bot_pages
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
@@ -166,15 +166,17 @@ class BotAdmin(admin.ModelAdmin):
 
     @admin.action(description="Duplicate selected bots", permissions=["add"])
     def duplicate_bots(self, request, queryset) -> None:
-        copies = [bot_duplicate(bot=bot) for bot in queryset]
-        for copy in copies:
+        for bot in queryset:
+            try:
+                copy = bot_duplicate(bot=bot)
+            except ValidationError as exc:
+                problems = "; ".join(m for ms in exc.message_dict.values() for m in ms)
+                self.message_user(
+                    request, f"{bot.name} was not copied: {problems}", messages.ERROR
+                )
+                continue
             self.log_addition(request, copy, "Duplicated.")
-        self.message_user(
-            request,
-            ngettext("Created %(names)s.", "Created %(names)s.", len(copies))
-            % {"names": ", ".join(c.name for c in copies)},
-            messages.SUCCESS,
-        )
+            self.message_user(request, f"Created {copy.name}.", messages.SUCCESS)
 
     @admin.action(description="Export selected bots as JSON", permissions=["view"])
     def export_bots(self, request, queryset) -> HttpResponse:

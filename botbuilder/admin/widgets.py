@@ -26,7 +26,7 @@ PRETTY_JSON_OVERRIDES = {
         "form_class": PrettyJSONField,
         "widget": forms.Textarea(
             attrs={
-                "rows": 8,
+                "rows": 10,
                 "class": "vLargeTextField",
                 "style": "font-family: monospace",
             }

@@ -116,6 +116,19 @@ def test_duplicate_action_copies_settings_snippets_and_tools(staff_client, bot):
 
 
 @pytest.mark.django_db
+def test_duplicate_of_an_invalid_bot_reports_why(staff_client, db):
+    bot = create_bot(instructions="Hi {{nobody}}", variable_defaults={})
+    response = staff_client.post(
+        reverse(CHANGELIST),
+        {"action": "duplicate_bots", "_selected_action": [bot.pk]},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("was not copied" in m and "{{nobody}}" in m for m in messages)
+    assert Bot.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_viewer_cannot_duplicate(viewer_client, bot):
     viewer_client.post(
         reverse(CHANGELIST), {"action": "duplicate_bots", "_selected_action": [bot.pk]}
