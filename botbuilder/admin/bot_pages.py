@@ -141,7 +141,7 @@ def import_view(model_admin, request):
         else:
             for bot in result.bots:
                 model_admin.log_addition(request, bot, "Imported from a file.")
-            model_admin.message_user(request, " ".join(result.notes), messages.SUCCESS)
+            model_admin.message_user(request, result.summary(), messages.SUCCESS)
             for warning in result.warnings:
                 model_admin.message_user(request, warning, messages.WARNING)
             prefix = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}"

@@ -23,6 +23,7 @@ A clashing bot slug gets a new slug (``returns-desk-2``).
 """
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,10 +64,21 @@ class BotImportError(ValueError):
 @dataclass
 class ImportResult:
     bots: list[Bot]
-    notes: list[str] = field(default_factory=list)  # what was created or reused
-    warnings: list[str] = field(
-        default_factory=list
-    )  # renames the person should know of
+    created: Counter = field(default_factory=Counter)  # record label → how many
+    reused: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)  # renames to know of
+
+    def summary(self) -> str:
+        """One line for the person importing, e.g. 'Imported X (x-2). Reused: 3 × tool.'"""
+        bots = ", ".join(f"{b.name} ({b.slug})" for b in self.bots)
+        parts = [f"Imported {bots}."]
+        for title, counts in (("Created", self.created), ("Reused", self.reused)):
+            if counts:
+                items = ", ".join(
+                    f"{n} × {label}" for label, n in sorted(counts.items())
+                )
+                parts.append(f"{title}: {items}.")
+        return " ".join(parts)
 
 
 def _values(obj: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
@@ -118,7 +130,12 @@ def bots_import(*, data: Any, user: Any = None) -> ImportResult:
             for i, doc in enumerate(documents)
         ]
     logger.info("Imported %d bot(s) %s for %s", len(bots), [b.slug for b in bots], user)
-    return ImportResult(bots=bots, notes=importer.notes, warnings=importer.warnings)
+    return ImportResult(
+        bots=bots,
+        created=importer.created,
+        reused=importer.reused,
+        warnings=importer.warnings,
+    )
 
 
 def _documents(data: Any) -> list[dict[str, Any]]:
@@ -168,10 +185,11 @@ def _clean(obj: models.Model, where: str, *, validate_unique: bool = True) -> No
 
 
 class _Importer:
-    """Creates or reuses the records of one import; collects notes for the person importing."""
+    """Creates or reuses the records of one import, counting what it did."""
 
     def __init__(self) -> None:
-        self.notes: list[str] = []
+        self.created: Counter = Counter()
+        self.reused: Counter = Counter()
         self.warnings: list[str] = []
 
     def bot(self, doc: dict[str, Any], where: str) -> Bot:
@@ -213,7 +231,6 @@ class _Importer:
         bot.save()
         bot.knowledge.set(snippets)
         bot.tools.set(tools)
-        self.notes.append(f"Created bot {bot.name} ({bot.slug}).")
         return bot
 
     def snippet(self, raw: Any, where: str) -> KnowledgeSnippet:
@@ -222,12 +239,12 @@ class _Importer:
             title=values.get("title"), content=values.get("content")
         ).first()
         if existing:
-            self.notes.append(f"Reused snippet {existing.title}.")
+            self.reused["knowledge snippet"] += 1
             return existing
         snippet = KnowledgeSnippet(**values)
         _clean(snippet, where)
         snippet.save()
-        self.notes.append(f"Created snippet {snippet.title}.")
+        self.created["knowledge snippet"] += 1
         return snippet
 
     def named(self, model, raw: Any, names: tuple[str, ...], where: str):
@@ -241,7 +258,7 @@ class _Importer:
         _clean(obj, where, validate_unique=False)
         existing = model.objects.filter(name=obj.name).first()
         if existing and all(getattr(existing, f) == getattr(obj, f) for f in names):
-            self.notes.append(f"Reused {label} {existing.name}.")
+            self.reused[label] += 1
             return existing
         if existing:
             original = obj.name
@@ -252,7 +269,7 @@ class _Importer:
             )
         _clean(obj, where)
         obj.save()
-        self.notes.append(f"Created {label} {obj.name}.")
+        self.created[label] += 1
         return obj
 
 

@@ -78,6 +78,23 @@ def test_import_into_an_empty_database_creates_everything(bot):
 
 
 @pytest.mark.django_db
+def test_import_summary_counts_created_and_reused_records(bot):
+    create_snippet(bot, title="Hours")
+    create_tool(bot)
+    document = roundtrip(bot_export(bot=bot))
+    document["knowledge"].append({"title": "New", "content": "Fresh."})
+
+    result = bots_import(data=document)
+
+    assert result.created == {"knowledge snippet": 1}
+    assert result.reused == {"knowledge snippet": 1, "tool": 1, "voice": 1}
+    assert result.summary() == (
+        "Imported Support line (support-line-2). Created: 1 × knowledge snippet. "
+        "Reused: 1 × knowledge snippet, 1 × tool, 1 × voice."
+    )
+
+
+@pytest.mark.django_db
 def test_tool_with_same_name_but_other_definition_is_imported_suffixed(bot):
     create_tool(bot)
     document = roundtrip(bot_export(bot=bot))
