@@ -2,6 +2,7 @@
 
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -16,8 +17,14 @@ from botbuilder.services.bot_transfer import bot_export, bots_export
 from botbuilder.services.bots import bot_duplicate
 
 
+class KnowledgeLinkForm(forms.ModelForm):
+    class Meta:
+        labels = {"knowledgesnippet": "snippet"}
+
+
 class KnowledgeInline(admin.TabularInline):
     model = Bot.knowledge.through
+    form = KnowledgeLinkForm
     autocomplete_fields = ("knowledgesnippet",)
     extra = 0
     verbose_name = "knowledge snippet"

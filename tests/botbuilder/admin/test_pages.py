@@ -76,6 +76,7 @@ def test_bot_change_page_links_the_assembled_instructions(staff_client, bot):
         assert f">{title}</h2>" in html
     # Snippets and tools are attached inline, with add/change popups for snippets.
     assert "knowledge snippets" in html.lower()
+    assert "knowledgesnippet</th>" not in html.lower()
     assert reverse("admin:botbuilder_knowledgesnippet_add") in html
 
 
