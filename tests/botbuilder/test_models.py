@@ -203,3 +203,8 @@ def test_tool_webhook_url_must_be_http():
 def test_tool_webhook_headers_must_be_an_object():
     tool = valid_tool(webhook_headers=["Authorization"])
     assert errors_of(tool) == {"webhook_headers": ["not_an_object"]}
+
+
+@pytest.mark.django_db
+def test_tool_unknown_kind_is_a_field_error_not_a_crash():
+    assert errors_of(valid_tool(kind="bogus")) == {"kind": ["invalid_choice"]}

@@ -173,10 +173,12 @@ def test_bot_import_wants_exactly_one_bot(bot):
         (lambda d: d["bot"].update(greeting="Hi {{who}}"), "{{who}}"),
         (lambda d: d["knowledge"].append("text"), "knowledge[1] must be a JSON object"),
         (lambda d: d["voice"].update(speed=9), "voice: speed"),
+        (lambda d: d["tools"][0].update(kind="bogus"), "tools[0]: kind"),
     ],
 )
 def test_bad_documents_fail_clearly_and_create_nothing(bot, change, message):
     create_snippet(bot)
+    create_tool(bot)
     document = roundtrip(bot_export(bot=bot))
     change(document)
     counts = [m.objects.count() for m in (Bot, KnowledgeSnippet, Tool, Voice)]
