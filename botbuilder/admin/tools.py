@@ -5,6 +5,14 @@ from django.contrib import admin
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.models import Tool
 
+# The form section holding each kind's settings.
+KIND_SECTIONS = {
+    "webhook": "Webhook",
+    "python": "Python handler",
+    "static": "Static response",
+    "builtin": "Built-in",
+}
+
 
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
@@ -58,6 +66,17 @@ class ToolAdmin(admin.ModelAdmin):
             {"description": "Only for kind 'Built-in'.", "fields": ("builtin",)},
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        """On an existing tool, fold away the sections of the other kinds."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        others = set(KIND_SECTIONS.values()) - {KIND_SECTIONS.get(obj.kind)}
+        return [
+            (name, {**options, "classes": ("collapse",)} if name in others else options)
+            for name, options in fieldsets
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bots")

@@ -241,3 +241,14 @@ def test_session_search_finds_transcript_text(staff_client, session):
 def test_plain_staff_cannot_see_bots(plain_staff_client, bot):
     response = plain_staff_client.get(reverse("admin:botbuilder_bot_changelist"))
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_tool_form_folds_away_the_other_kinds(staff_client, bot):
+    tool = create_tool(bot, kind="static")
+    response = staff_client.get(reverse("admin:botbuilder_tool_change", args=[tool.pk]))
+    classes = {fs.name: fs.classes for fs in response.context["adminform"]}
+    assert "collapse" not in classes["General"]
+    assert "collapse" not in classes["Static response"]
+    for name in ["Webhook", "Python handler", "Built-in"]:
+        assert "collapse" in classes[name]
