@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,9 +36,7 @@ def assembled_view(model_admin, request, object_id):
     """What the model would receive for this bot: sections, budget, tools, the exact JSON."""
     bot = model_admin.get_object(request, unquote(object_id))
     if bot is None:
-        return model_admin._get_obj_does_not_exist_redirect(
-            request, model_admin.opts, object_id
-        )
+        raise Http404("No bot with that id.")
     if not model_admin.has_view_permission(request, bot):
         raise PermissionDenied
     audio_format = request.GET.get("audio_format", "pcm16")

@@ -76,6 +76,12 @@ def test_assembled_page_explains_an_unknown_variable(staff_client, db):
 
 
 @pytest.mark.django_db
+def test_assembled_page_of_a_missing_bot_is_404(staff_client, db):
+    url = reverse("admin:botbuilder_bot_assembled", args=[999])
+    assert staff_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
 def test_assembled_page_needs_view_permission(plain_staff_client, bot):
     assert plain_staff_client.get(assembled_url(bot)).status_code == 403
 
