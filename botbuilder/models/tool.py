@@ -149,8 +149,9 @@ class Tool(models.Model):
             ToolKind.STATIC: ("static_response", "Enter the response handed to the model."),
             ToolKind.BUILTIN: ("builtin", "Choose the built-in behaviour."),
         }
-        field, message = required[ToolKind(self.kind)]
-        if not getattr(self, field):
+        # An unknown kind is reported by the field's choices check; do not crash here.
+        field, message = required.get(self.kind, (None, ""))
+        if field and not getattr(self, field):
             errors[field] = ValidationError(message, code="required")
         if self.kind == ToolKind.WEBHOOK and self.webhook_url:
             if not self.webhook_url.startswith(("http://", "https://")):
