@@ -35,6 +35,13 @@ def _row(session_id: str, item: ItemData) -> tuple:
     )
 
 
+def csv_header() -> str:
+    """The header row alone."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    return buffer.getvalue()
+
+
 def render_csv(
     session: SessionData, items: Iterable[ItemData], *, header: bool = True
 ) -> Iterator[str]:

@@ -1,14 +1,14 @@
 """Exports as byte streams: one session in one format, many sessions in a zip or a file."""
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import QuerySet
 
 from botbuilder.exports.data import ItemData, SessionData
 from botbuilder.exports.formats import ExportFormat, export_format
 from botbuilder.exports.redact import redact_item, redact_session
-from botbuilder.exports.render_csv import render_csv
+from botbuilder.exports.render_csv import csv_header, render_csv
 from botbuilder.exports.selectors import SESSION_CHUNK_SIZE, session_data, session_items
 from botbuilder.exports.zipstream import zip_stream
 from botbuilder.models import Session
@@ -17,6 +17,12 @@ logger = logging.getLogger(__name__)
 
 # Text is encoded and handed on in pieces of about this size.
 STREAM_CHUNK_BYTES = 64 * 1024
+# Formats that cannot hold several sessions in one file.
+SINGLE_SESSION_FORMATS = ("vtt", "srt")
+
+Progress = Callable[[Session], None]
+
+Progress = Callable[[Session], None]
 
 
 def _encoded(parts: Iterable[str]) -> Iterator[bytes]:
@@ -59,18 +65,28 @@ def session_export_filename(*, session: Session, fmt: str) -> str:
     return f"{slug}-{session.started_at:%Y%m%d-%H%M%S}-{session.pk.hex[:8]}.{extension}"
 
 
-def _each(sessions: QuerySet[Session]) -> Iterator[Session]:
-    return sessions.select_related("bot").iterator(chunk_size=SESSION_CHUNK_SIZE)
+def _each(sessions: QuerySet[Session], progress: Progress | None) -> Iterator[Session]:
+    for session in sessions.select_related("bot").iterator(
+        chunk_size=SESSION_CHUNK_SIZE
+    ):
+        yield session
+        if progress is not None:
+            progress(session)
 
 
 def sessions_export_zip(
-    *, sessions: QuerySet[Session], fmt: str, redact: bool = False
+    *,
+    sessions: QuerySet[Session],
+    fmt: str,
+    redact: bool = False,
+    progress: Progress | None = None,
 ) -> Iterator[bytes]:
-    """A zip with one `fmt` file per session, streamed member by member."""
+    """A zip with one `fmt` file per session, streamed member by member; `progress` is
+    called after each session."""
     export_format(fmt)  # fail before the first byte on a bad format
 
     def members() -> Iterator[tuple[str, Iterator[bytes]]]:
-        for session in _each(sessions):
+        for session in _each(sessions, progress):
             name = session_export_filename(session=session, fmt=fmt)
             yield name, session_export(session=session, fmt=fmt, redact=redact)
 
@@ -78,26 +94,35 @@ def sessions_export_zip(
 
 
 def sessions_export_stream(
-    *, sessions: QuerySet[Session], fmt: str, redact: bool = False
+    *,
+    sessions: QuerySet[Session],
+    fmt: str,
+    redact: bool = False,
+    progress: Progress | None = None,
 ) -> Iterator[bytes]:
     """All `sessions` in one stream: a JSON array, one CSV table, JSONL lines, or txt/md
-    transcripts one after another. Captions hold one session only: ValueError otherwise."""
+    transcripts one after another. Captions hold one session: ValueError for more."""
     spec = export_format(fmt)
-    if fmt in ("vtt", "srt"):
+    if fmt in SINGLE_SESSION_FORMATS and sessions.count() > 1:
         raise ValueError(f"{fmt} captions hold one session; export several as a zip.")
-    return _encoded(_stream_parts(sessions, spec, redact))
+    return _encoded(_stream_parts(sessions, spec, redact, progress))
 
 
 def _stream_parts(
-    sessions: QuerySet[Session], spec: ExportFormat, redact: bool
+    sessions: QuerySet[Session],
+    spec: ExportFormat,
+    redact: bool,
+    progress: Progress | None,
 ) -> Iterator[str]:
     first = True
     if spec.name == "json":
         yield "["
-    for session in _each(sessions):
+    elif spec.name == "csv":
+        yield csv_header()
+    for session in _each(sessions, progress):
         data, items = _plain(session, redact)
         if spec.name == "csv":
-            yield from render_csv(data, items, header=first)
+            yield from render_csv(data, items, header=False)
         elif spec.name == "json":
             yield "" if first else ","
             yield from spec.render(data, items)
