@@ -10,8 +10,9 @@ from botbuilder.models import Session, TranscriptItem
 
 # Items fetched per database round trip; bounds memory for very long sessions.
 ITEM_CHUNK_SIZE = 2000
-# Sessions fetched per round trip when exporting many.
-SESSION_CHUNK_SIZE = 100
+# Sessions fetched per round trip when exporting many (rows carry the config snapshot, a
+# few KB each: small chunks keep a long export's memory flat).
+SESSION_CHUNK_SIZE = 20
 
 ITEM_FIELDS = (
     "seq", "role", "kind", "text", "heard_text", "interrupted", "started_ms", "ended_ms",

@@ -98,3 +98,9 @@ def golden_bot(db, voice):
 @pytest.fixture
 def golden_session(golden_bot) -> Session:
     return create_golden_session(golden_bot)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The staff fixtures hash passwords; the default hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
