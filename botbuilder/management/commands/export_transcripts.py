@@ -24,13 +24,11 @@ def parse_moment(value: str, option: str, *, end_of_day: bool = False) -> dateti
     """YYYY-MM-DD or an ISO 8601 date-time (naive = server time zone); CommandError if not."""
     moment = None
     try:
-        moment = parse_datetime(value)
-        if moment is None:
-            day = parse_date(value)
-            if day is not None:
-                moment = datetime.combine(
-                    day + timedelta(days=int(end_of_day)), time.min
-                )
+        day = parse_date(value)
+        if day is not None:
+            moment = datetime.combine(day + timedelta(days=int(end_of_day)), time.min)
+        else:
+            moment = parse_datetime(value)
     except ValueError:
         moment = None
     if moment is None:
