@@ -36,6 +36,7 @@ PHONE_RES = (
 PHONE_DIGITS = (7, 15)
 NATIONAL_PHONE_DIGITS = (10, 11)
 CARD_DIGITS = (13, 19)
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def luhn_valid(digits: str) -> bool:
