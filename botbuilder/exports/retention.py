@@ -33,6 +33,20 @@ def sessions_expired(*, now: datetime, default_days: int) -> QuerySet[Session]:
     return Session.objects.filter(condition).order_by("started_at", "pk")
 
 
+def session_purge_at(
+    session: Session, default_days: int | None = None
+) -> datetime | None:
+    """When purge_sessions will delete `session`: its bot's retention, or the default
+    retention once the bot is gone (unlike `Session.purge_at`, which gives None then)."""
+    if session.started_at is None:
+        return None
+    if session.bot_id is not None:
+        days = session.bot.retention_days
+    else:
+        days = default_retention_days() if default_days is None else default_days
+    return session.started_at + timedelta(days=days)
+
+
 @dataclass
 class PurgeResult:
     sessions: int = 0

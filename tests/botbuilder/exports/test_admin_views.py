@@ -87,6 +87,10 @@ def test_wav_download_serves_the_recording(staff_client, golden_session, tmp_pat
         response = staff_client.get(export_url(golden_session, "wav"))
         assert response.status_code == 200 and response["Content-Type"] == "audio/wav"
         assert b"".join(response.streaming_content) == wav
+        change = staff_client.get(
+            reverse("admin:botbuilder_session_change", args=[golden_session.pk])
+        )
+        assert f'href="{export_url(golden_session, "wav")}"' in change.content.decode()
         (tmp_path / "media" / name).unlink()
         missing = staff_client.get(export_url(golden_session, "wav"))
         assert missing.status_code == 404 and b"missing" in missing.content

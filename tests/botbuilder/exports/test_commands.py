@@ -202,3 +202,13 @@ def test_export_dates_are_stored_in_utc(golden_bot):
         "2026-02-01T08:00:01+00:00",
     )
     assert len(json.loads(out)) == 1
+
+
+def test_session_purge_at_matches_what_purge_deletes(aged, settings):
+    from botbuilder.exports.retention import session_purge_at
+
+    settings.SESSION_DEFAULT_RETENTION_DAYS = 90
+    now = timezone.now()
+    for label, session in aged.items():
+        due = session_purge_at(Session.objects.select_related("bot").get(pk=session.pk))
+        assert (due < now) == label.endswith("_old"), label
