@@ -15,6 +15,13 @@ class SessionExportAdmin(admin.ModelAdmin):
     actions = [export_sessions_action]
     change_form_template = "admin/botbuilder/session/export_change_form.html"
 
+    # Read-only like the real Session admin: the change page is a view page.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
     def get_urls(self):
         return session_export_urls(self.admin_site) + super().get_urls()
 
