@@ -143,3 +143,7 @@ REALTIME_PRICES = env.json("REALTIME_PRICES", default={})
 # --- Tools --------------------------------------------------------------------------------
 # Hosts webhooks may reach even though they resolve to private/loopback addresses.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+
+# --- Transcripts ------------------------------------------------------------------------
+# purge_sessions keeps sessions whose bot was deleted for this many days.
+SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)
