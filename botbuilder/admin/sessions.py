@@ -5,6 +5,8 @@ import json
 from django.contrib import admin
 from django.utils.html import format_html
 
+from botbuilder.exports.admin_views import export_sessions_action, session_export_urls
+from botbuilder.exports.retention import session_purge_at
 from botbuilder.models import Session, TranscriptItem
 
 TRANSCRIPT_FIELDS = (
@@ -59,6 +61,8 @@ class SessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "started_at"
     search_fields = ("bot_name", "id", "items__text")
     inlines = (TranscriptInline,)
+    actions = [export_sessions_action]
+    change_form_template = "admin/botbuilder/session/export_change_form.html"
     fieldsets = (
         (
             None,
@@ -90,6 +94,9 @@ class SessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     )
     readonly_fields = ("duration_display", "purged_after", "config_pretty")
 
+    def get_urls(self):
+        return session_export_urls(self.admin_site) + super().get_urls()
+
     @admin.display(description="duration")
     def duration_display(self, obj: Session) -> str:
         if obj.duration is None:
@@ -99,7 +106,7 @@ class SessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="purged after")
     def purged_after(self, obj: Session):
-        return obj.purge_at or "—"
+        return session_purge_at(obj) or "—"
 
     @admin.display(description="config snapshot")
     def config_pretty(self, obj: Session) -> str:

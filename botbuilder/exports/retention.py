@@ -37,7 +37,7 @@ def session_purge_at(
     session: Session, default_days: int | None = None
 ) -> datetime | None:
     """When purge_sessions will delete `session`: its bot's retention, or the default
-    retention once the bot is gone (unlike `Session.purge_at`, which gives None then)."""
+    retention once the bot is gone."""
     if session.started_at is None:
         return None
     if session.bot_id is not None:

@@ -1,4 +1,4 @@
-"""Admin downloads, the bulk zip action and the change-page buttons, on a test admin site."""
+"""Admin downloads, the bulk zip action and the change-page buttons, on the real admin site."""
 
 import io
 import zipfile
@@ -16,7 +16,6 @@ from botbuilder.exports.wav import stereo_wav_bytes
 from botbuilder.models import Session
 from tests.botbuilder.exports.factories import create_sessions
 
-pytestmark = pytest.mark.urls("tests.botbuilder.exports.admin_urls")
 
 
 def export_url(session, fmt):
