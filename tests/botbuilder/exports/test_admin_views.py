@@ -17,7 +17,6 @@ from botbuilder.models import Session
 from tests.botbuilder.exports.factories import create_sessions
 
 
-
 def export_url(session, fmt):
     return reverse("admin:botbuilder_session_export", args=[session.pk, fmt])
 
