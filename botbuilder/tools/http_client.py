@@ -127,10 +127,12 @@ def _send_and_read(
         "Accept": "application/json, text/plain;q=0.8",
     }
     all_headers.update(headers)
+    # http.client drops conn.sock once the response is read to the end; keep our own handle.
+    sock = conn.sock
     try:
-        conn.sock.settimeout(_remaining(deadline))
+        sock.settimeout(_remaining(deadline))
         conn.request(method, target.path, body=body, headers=all_headers)
-        conn.sock.settimeout(_remaining(deadline))
+        sock.settimeout(_remaining(deadline))
         response = conn.getresponse()
         declared = response.getheader("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_body_bytes:
@@ -138,7 +140,7 @@ def _send_and_read(
         chunks: list[bytes] = []
         size = 0
         while True:
-            conn.sock.settimeout(_remaining(deadline))
+            sock.settimeout(_remaining(deadline))
             chunk = response.read1(READ_CHUNK_BYTES)
             if not chunk:
                 break

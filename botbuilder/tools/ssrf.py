@@ -109,8 +109,8 @@ def forbidden_reason(address: IPAddress | str) -> str | None:
         ),
         (ip.version == 6 and ip in UNIQUE_LOCAL_NETWORK, "a unique-local address"),
         (ip.is_multicast, "a multicast address"),
-        (ip.is_private, "a private address"),
         (ip.is_reserved, "a reserved address"),
+        (ip.is_private, "a private address"),
         (not ip.is_global, "not a public address"),
     )
     for matched, reason in checks:
