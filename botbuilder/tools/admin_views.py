@@ -27,20 +27,30 @@ from botbuilder.tools.run import run_tool
 
 TEST_SESSION_ID = "admin-tool-test"
 TEMPLATE = "admin/botbuilder/tool/test_tool.html"
-EXAMPLE_BY_TYPE = {"string": "", "integer": 0, "number": 0, "boolean": False, "array": []}
+EXAMPLE_BY_TYPE = {
+    "string": "",
+    "integer": 0,
+    "number": 0,
+    "boolean": False,
+    "array": [],
+}
 
 
 class ToolTestForm(forms.Form):
     arguments = forms.CharField(
         label="Arguments (JSON)",
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "class": "vLargeTextField"}),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "cols": 80, "class": "vLargeTextField"}
+        ),
         required=False,
         help_text="Exactly what the model would send. Invalid JSON is passed on as-is, so you "
         "can see the error the model would get.",
     )
     variables = forms.CharField(
         label="Session variables (JSON)",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80, "class": "vLargeTextField"}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "cols": 80, "class": "vLargeTextField"}
+        ),
         required=False,
         help_text='Values for {{variables}}, e.g. {"customer_name": "Ada"}. They override '
         "the chosen bot's defaults.",
@@ -58,7 +68,9 @@ class ToolTestForm(forms.Form):
         try:
             value = json.loads(text)
         except ValueError as exc:
-            raise forms.ValidationError(f"Not valid JSON: {exc}", code="invalid_json") from None
+            raise forms.ValidationError(
+                f"Not valid JSON: {exc}", code="invalid_json"
+            ) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(
                 'Write the variables as a JSON object, e.g. {"customer_name": "Ada"}.',
@@ -73,10 +85,18 @@ def tool_admin_urls(admin_site: AdminSite) -> list[URLPattern]:
     def view(request: HttpRequest, tool_id: int) -> HttpResponse:
         return tool_test_view(request, tool_id, admin_site)
 
-    return [path("<int:tool_id>/test/", admin_site.admin_view(view), name="botbuilder_tool_test")]
+    return [
+        path(
+            "<int:tool_id>/test/",
+            admin_site.admin_view(view),
+            name="botbuilder_tool_test",
+        )
+    ]
 
 
-def tool_test_view(request: HttpRequest, tool_id: int, admin_site: AdminSite) -> HttpResponse:
+def tool_test_view(
+    request: HttpRequest, tool_id: int, admin_site: AdminSite
+) -> HttpResponse:
     """Show the form; on POST run the tool once and show request, response and model output."""
     if not request.user.has_perm("botbuilder.change_tool"):
         raise PermissionDenied("Running a tool needs the permission to change tools.")
@@ -87,7 +107,11 @@ def tool_test_view(request: HttpRequest, tool_id: int, admin_site: AdminSite) ->
         if form.is_valid():
             outcome = _run(tool, form.cleaned_data)
     else:
-        form = ToolTestForm(initial={"arguments": json.dumps(arguments_skeleton(tool.parameters), indent=2)})
+        form = ToolTestForm(
+            initial={
+                "arguments": json.dumps(arguments_skeleton(tool.parameters), indent=2)
+            }
+        )
     context = {
         **admin_site.each_context(request),
         "title": f"Test tool: {tool.name}",
@@ -103,7 +127,11 @@ def tool_test_view(request: HttpRequest, tool_id: int, admin_site: AdminSite) ->
 def arguments_skeleton(schema: Any) -> dict[str, Any]:
     """Example arguments from a parameters schema: examples, defaults or empty values."""
     properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
-    return {name: _example(prop) for name, prop in properties.items() if isinstance(prop, dict)}
+    return {
+        name: _example(prop)
+        for name, prop in properties.items()
+        if isinstance(prop, dict)
+    }
 
 
 def _example(prop: dict[str, Any]) -> Any:
@@ -130,7 +158,13 @@ def _run(tool: Tool, data: dict[str, Any]) -> ToolOutcome:
         snippets = snapshot.snippets
     else:
         snippets = tuple(
-            SnippetSpec(id=s.pk, title=s.title, content=s.content, mode=s.mode, priority=s.priority)
+            SnippetSpec(
+                id=s.pk,
+                title=s.title,
+                content=s.content,
+                mode=s.mode,
+                priority=s.priority,
+            )
             for s in KnowledgeSnippet.objects.filter(is_enabled=True).order_by("pk")
         )
     variables.update(data["variables"])
@@ -140,7 +174,9 @@ def _run(tool: Tool, data: dict[str, Any]) -> ToolOutcome:
         variables=variables,
         knowledge=index_for(snippets) if snippets else None,
     )
-    return async_to_sync(run_tool)(spec=tool_spec(tool), arguments=data["arguments"], context=context)
+    return async_to_sync(run_tool)(
+        spec=tool_spec(tool), arguments=data["arguments"], context=context
+    )
 
 
 def _result_view(outcome: ToolOutcome) -> dict[str, Any]:
@@ -149,13 +185,24 @@ def _result_view(outcome: ToolOutcome) -> dict[str, Any]:
     request = detail.get("request")
     return {
         "model_output": _pretty(outcome.output),
-        "request_body": _pretty(request.get("body")) if request and request.get("body") else "",
-        "response_body": _pretty((detail.get("response") or {}).get("body_excerpt") or ""),
+        "request_body": _pretty(request.get("body"))
+        if request and request.get("body")
+        else "",
+        "response_body": _pretty(
+            (detail.get("response") or {}).get("body_excerpt") or ""
+        ),
         "problems": detail.get("argument_problems") or [],
         "other_detail": {
             k: v
             for k, v in detail.items()
-            if k not in ("request", "response", "redirects", "argument_problems", "timing_ms")
+            if k
+            not in (
+                "request",
+                "response",
+                "redirects",
+                "argument_problems",
+                "timing_ms",
+            )
         },
     }
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from botbuilder.tools.ssrf import Target
 
 READ_CHUNK_BYTES = 16_384
-USER_AGENT = "botbuilder-webhook/1.0"
 
 
 class DeadlineExceeded(TimeoutError):
@@ -122,16 +121,11 @@ def _send_and_read(
     deadline: float,
     max_body_bytes: int,
 ) -> RawResponse:
-    all_headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "application/json, text/plain;q=0.8",
-    }
-    all_headers.update(headers)
     # http.client drops conn.sock once the response is read to the end; keep our own handle.
     sock = conn.sock
     try:
         sock.settimeout(_remaining(deadline))
-        conn.request(method, target.path, body=body, headers=all_headers)
+        conn.request(method, target.path, body=body, headers=headers)
         sock.settimeout(_remaining(deadline))
         response = conn.getresponse()
         declared = response.getheader("Content-Length")

@@ -58,6 +58,11 @@ RESERVED_HEADERS = frozenset(
     {"host", "content-length", "transfer-encoding", "connection"}
 )
 METHODS_WITH_BODY = ("POST", "PUT", "PATCH")
+DEFAULT_HEADERS = {
+    "User-Agent": "botbuilder-webhook/1.0",
+    "Accept": "application/json, text/plain;q=0.8",
+    "Accept-Encoding": "identity",  # the size cap counts bytes as sent, uncompressed
+}
 
 _executor = ThreadPoolExecutor(
     max_workers=WEBHOOK_WORKER_THREADS, thread_name_prefix="webhook"
@@ -88,10 +93,13 @@ class WebhookRequest:
 
     def display(self) -> dict[str, Any]:
         body = self.body.decode("utf-8", "replace") if self.body is not None else None
+        headers = {"Host": _host_header(self.url), **self.shown_headers}
+        if self.body is not None:
+            headers["Content-Length"] = str(len(self.body))
         return {
             "method": self.method,
             "url": self.url,
-            "headers": self.shown_headers,
+            "headers": headers,
             "body": body,
         }
 
@@ -105,11 +113,15 @@ def build_request(
     """The request a call makes; TemplateError or MissingSecretError when it cannot be built."""
     method = (config.get("webhook_method") or "POST").upper()
     url = fill_url(config.get("webhook_url") or "", arguments, variables)
-    configured = {
-        str(k): str(v)
-        for k, v in (config.get("webhook_headers") or {}).items()
-        if str(k).strip().lower() not in RESERVED_HEADERS
-    }
+    configured = dict(DEFAULT_HEADERS)
+    for name, value in (config.get("webhook_headers") or {}).items():
+        name = str(name).strip()
+        if name.lower() in RESERVED_HEADERS:
+            continue
+        for default in DEFAULT_HEADERS:
+            if default.lower() == name.lower():
+                configured.pop(default, None)
+        configured[name] = str(value)
     headers, secrets = resolve_headers(configured, environ)
     headers = {k: v.replace("\r", " ").replace("\n", " ") for k, v in headers.items()}
     shown = {k: redact_header_value(k, v) for k, v in configured.items()}
@@ -357,6 +369,17 @@ def _log(name: str, request: WebhookRequest, outcome: ToolOutcome) -> None:
             outcome.status,
             outcome.error,
         )
+
+
+def _host_header(url: str) -> str:
+    """The Host header http.client sends for `url` (port only when not the default)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        return f"{host}:{parts.port}" if parts.port else host
+    except ValueError:
+        return ""
 
 
 def _loggable_url(url: str) -> str:

@@ -45,8 +45,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.received.append(received)
         route = parts.path.strip("/").split("/")[0]
         if route == "ok":
-            self._json(200, {"data": {"order": {"status": "shipped", "eta": "Tuesday"}},
-                             "items": [{"name": "first"}, {"name": "second"}]})
+            self._json(
+                200,
+                {
+                    "data": {"order": {"status": "shipped", "eta": "Tuesday"}},
+                    "items": [{"name": "first"}, {"name": "second"}],
+                },
+            )
         elif route == "echo":
             self._json(200, received)
         elif route == "slow":
@@ -68,7 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "invalid-json":
             self._send(200, b'{"status": "shipped",', "application/json")
         elif route == "text":
-            self._send(200, b"Your order ships on Tuesday.", "text/plain; charset=utf-8")
+            self._send(
+                200, b"Your order ships on Tuesday.", "text/plain; charset=utf-8"
+            )
         elif route == "empty":
             self.send_response(204)
             self.end_headers()
@@ -143,7 +150,10 @@ def webhook_spec(url: str, **config) -> ToolSpec:
         description="Look up an order.",
         parameters={
             "type": "object",
-            "properties": {"order_number": {"type": "string"}, "qty": {"type": "integer"}},
+            "properties": {
+                "order_number": {"type": "string"},
+                "qty": {"type": "integer"},
+            },
             "required": [],
         },
         kind="webhook",

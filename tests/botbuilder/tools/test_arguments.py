@@ -10,9 +10,20 @@ from botbuilder.tools import ToolContext, run_tool
 SCHEMA = {
     "type": "object",
     "properties": {
-        "order_number": {"type": "string", "pattern": "^[0-9]+$", "description": "digits only"},
+        "order_number": {
+            "type": "string",
+            "pattern": "^[0-9]+$",
+            "description": "digits only",
+        },
         "express": {"type": "boolean"},
-        "items": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}, "required": ["sku"]}},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"sku": {"type": "string"}},
+                "required": ["sku"],
+            },
+        },
     },
     "required": ["order_number"],
     "additionalProperties": False,
@@ -20,13 +31,20 @@ SCHEMA = {
 
 
 def spec(**fields) -> ToolSpec:
-    base = {"name": "get_order_status", "description": "d", "parameters": SCHEMA, "kind": "static",
-            "config": {"static_response": "Order {order_number} is on its way."}}
+    base = {
+        "name": "get_order_status",
+        "description": "d",
+        "parameters": SCHEMA,
+        "kind": "static",
+        "config": {"static_response": "Order {order_number} is on its way."},
+    }
     return ToolSpec(**{**base, **fields})
 
 
 async def run(arguments, tool=None):
-    return await run_tool(spec=tool or spec(), arguments=arguments, context=ToolContext(session_id="s"))
+    return await run_tool(
+        spec=tool or spec(), arguments=arguments, context=ToolContext(session_id="s")
+    )
 
 
 async def test_valid_arguments_run_the_tool():
@@ -62,13 +80,18 @@ async def test_invalid_arguments_tell_the_model_what_to_fix(arguments, field, wo
 
 
 async def test_empty_arguments_count_as_an_empty_object():
-    tool = spec(parameters={"type": "object", "properties": {}}, config={"static_response": "hi"})
+    tool = spec(
+        parameters={"type": "object", "properties": {}},
+        config={"static_response": "hi"},
+    )
     for raw in ("", None, "  "):
         assert (await run(raw, tool)).status == "ok"
 
 
 async def test_broken_parameters_schema_is_a_configuration_error():
-    outcome = await run("{}", spec(parameters={"type": "object", "properties": {"a": {"type": 12}}}))
+    outcome = await run(
+        "{}", spec(parameters={"type": "object", "properties": {"a": {"type": 12}}})
+    )
     assert outcome.status == "error"
     assert "schema" in outcome.error
 

@@ -8,9 +8,19 @@ import pytest
 
 from botbuilder.assembly.snapshot import ToolSpec
 from botbuilder.tools import ToolContext, ToolOutcome, run_tool
-from botbuilder.tools.handlers import ToolError, available_handlers, handler_choices, tool_handler, unregister
+from botbuilder.tools.handlers import (
+    ToolError,
+    available_handlers,
+    handler_choices,
+    tool_handler,
+    unregister,
+)
 
-SCHEMA = {"type": "object", "properties": {"order_number": {"type": "string"}}, "required": ["order_number"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {"order_number": {"type": "string"}},
+    "required": ["order_number"],
+}
 seen_threads: list[str] = []
 
 
@@ -20,7 +30,11 @@ def registered():
     def sync_lookup(arguments, context):
         """Sync test handler."""
         seen_threads.append(threading.current_thread().name)
-        return {"order": arguments["order_number"], "session": context.session_id, "shop": context.variables.get("shop")}
+        return {
+            "order": arguments["order_number"],
+            "session": context.session_id,
+            "shop": context.variables.get("shop"),
+        }
 
     @tool_handler("tests.async_lookup")
     async def async_lookup(arguments, context):
@@ -39,24 +53,42 @@ def registered():
     def outcome(arguments, context):
         return ToolOutcome(output="handled", action="transfer_call")
 
-    names = ["tests.sync_lookup", "tests.async_lookup", "tests.refusing", "tests.crashing", "tests.outcome"]
+    names = [
+        "tests.sync_lookup",
+        "tests.async_lookup",
+        "tests.refusing",
+        "tests.crashing",
+        "tests.outcome",
+    ]
     yield names
     for name in names:
         unregister(name)
 
 
 async def call(handler: str, arguments='{"order_number": "42"}'):
-    spec = ToolSpec(name="lookup", description="d", parameters=SCHEMA, kind="python",
-                    config={"python_handler": handler})
-    return await run_tool(spec=spec, arguments=arguments,
-                          context=ToolContext(session_id="sess-1", variables={"shop": "Acme"}))
+    spec = ToolSpec(
+        name="lookup",
+        description="d",
+        parameters=SCHEMA,
+        kind="python",
+        config={"python_handler": handler},
+    )
+    return await run_tool(
+        spec=spec,
+        arguments=arguments,
+        context=ToolContext(session_id="sess-1", variables={"shop": "Acme"}),
+    )
 
 
 async def test_sync_handler_runs_in_a_worker_thread_with_context(registered):
     seen_threads.clear()
     outcome = await call("tests.sync_lookup")
     assert outcome.status == "ok"
-    assert json.loads(outcome.output) == {"order": "42", "session": "sess-1", "shop": "Acme"}
+    assert json.loads(outcome.output) == {
+        "order": "42",
+        "session": "sess-1",
+        "shop": "Acme",
+    }
     assert seen_threads and seen_threads[0] != threading.current_thread().name
 
 
@@ -96,15 +128,24 @@ async def test_handler_may_return_a_full_outcome(registered):
 
 async def test_demo_handlers_are_registered_from_the_setting():
     assert "botbuilder.demo_handlers.order_status" in available_handlers()
-    first = await call("botbuilder.demo_handlers.order_status", '{"order_number": "4567"}')
-    again = await call("botbuilder.demo_handlers.order_status", '{"order_number": "4567"}')
+    first = await call(
+        "botbuilder.demo_handlers.order_status", '{"order_number": "4567"}'
+    )
+    again = await call(
+        "botbuilder.demo_handlers.order_status", '{"order_number": "4567"}'
+    )
     assert first.status == "ok" and first.output == again.output
     assert json.loads(first.output)["order_number"] == "4567"
-    assert any(name == "botbuilder.demo_handlers.delivery_slots" for name, _ in handler_choices())
+    assert any(
+        name == "botbuilder.demo_handlers.delivery_slots"
+        for name, _ in handler_choices()
+    )
 
 
 async def test_demo_handler_refuses_a_number_without_digits():
-    outcome = await call("botbuilder.demo_handlers.order_status", '{"order_number": "abc"}')
+    outcome = await call(
+        "botbuilder.demo_handlers.order_status", '{"order_number": "abc"}'
+    )
     assert outcome.status == "error" and "digits" in outcome.error
 
 

@@ -4,7 +4,12 @@ import socket
 
 import pytest
 
-from botbuilder.tools.ssrf import BlockedURLError, forbidden_reason, host_is_allowed, vet_url
+from botbuilder.tools.ssrf import (
+    BlockedURLError,
+    forbidden_reason,
+    host_is_allowed,
+    vet_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +39,10 @@ from botbuilder.tools.ssrf import BlockedURLError, forbidden_reason, host_is_all
         ("::ffff:10.0.0.1", "private"),
         ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1
         ("2002:a00:1::", "private"),  # 6to4 of 10.0.0.1
-        ("192.0.2.1", "private"),  # documentation range (special-purpose, Python: private)
+        (
+            "192.0.2.1",
+            "private",
+        ),  # documentation range (special-purpose, Python: private)
         ("2001:db8::1", "private"),
     ],
 )
@@ -42,7 +50,9 @@ def test_forbidden_address_classes(address, reason):
     assert reason in (forbidden_reason(address) or "")
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"]
+)
 def test_public_addresses_pass(address):
     assert forbidden_reason(address) is None
 
@@ -95,7 +105,16 @@ def test_public_ip_literal_passes_without_dns():
 
 def _fake_dns(monkeypatch, answers):
     def fake_getaddrinfo(host, port, *args, **kwargs):
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]]
+        return [
+            (
+                socket.AF_INET6 if ":" in a else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (a, port),
+            )
+            for a in answers[host]
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
 
@@ -115,7 +134,9 @@ def test_public_host_passes_with_its_addresses(monkeypatch):
 
 def test_allow_listed_host_may_be_private(monkeypatch):
     _fake_dns(monkeypatch, {"orders.internal": ["10.0.0.7"]})
-    assert vet_url("http://orders.internal/x", allowed_hosts=["orders.internal"]).addresses == ("10.0.0.7",)
+    assert vet_url(
+        "http://orders.internal/x", allowed_hosts=["orders.internal"]
+    ).addresses == ("10.0.0.7",)
     with pytest.raises(BlockedURLError):
         vet_url("http://orders.internal/x", allowed_hosts=["other.internal"])
 

@@ -8,12 +8,22 @@ from tests.conftest import create_bot
 
 pytestmark = pytest.mark.django_db
 
-PARAMS = {"type": "object", "properties": {"order_number": {"type": "string"}}, "required": ["order_number"]}
+PARAMS = {
+    "type": "object",
+    "properties": {"order_number": {"type": "string"}},
+    "required": ["order_number"],
+}
 
 
 def webhook(**fields) -> Tool:
-    base = {"name": "lookup", "description": "d", "parameters": PARAMS, "kind": "webhook",
-            "webhook_url": "https://shop.example/api/orders/{order_number}", "webhook_headers": {}}
+    base = {
+        "name": "lookup",
+        "description": "d",
+        "parameters": PARAMS,
+        "kind": "webhook",
+        "webhook_url": "https://shop.example/api/orders/{order_number}",
+        "webhook_headers": {},
+    }
     return Tool(**{**base, **fields})
 
 
@@ -24,8 +34,13 @@ def errors_of(tool: Tool) -> dict[str, list[str]]:
 
 
 def test_valid_webhook_passes():
-    webhook(webhook_headers={"Authorization": "Bearer ${SHOP_API_TOKEN}", "X-Api-Key": "${SHOP_KEY}",
-                             "Accept-Language": "en"}).full_clean()
+    webhook(
+        webhook_headers={
+            "Authorization": "Bearer ${SHOP_API_TOKEN}",
+            "X-Api-Key": "${SHOP_KEY}",
+            "Accept-Language": "en",
+        }
+    ).full_clean()
 
 
 @pytest.mark.parametrize(
@@ -62,12 +77,16 @@ def test_header_problems_are_explained(headers, words):
 
 
 def test_url_placeholder_must_be_a_declared_parameter():
-    messages = errors_of(webhook(webhook_url="https://shop.example/o/{order_id}"))["webhook_url"]
+    messages = errors_of(webhook(webhook_url="https://shop.example/o/{order_id}"))[
+        "webhook_url"
+    ]
     assert any("{order_id} is not a parameter" in m for m in messages)
 
 
 def test_body_placeholder_must_be_a_declared_parameter():
-    messages = errors_of(webhook(webhook_body_template={"id": "{orderid}"}))["webhook_body_template"]
+    messages = errors_of(webhook(webhook_body_template={"id": "{orderid}"}))[
+        "webhook_body_template"
+    ]
     assert any("{orderid}" in m for m in messages)
 
 
@@ -98,13 +117,28 @@ def test_url_variables_must_be_declared_by_the_bots_using_the_tool():
 
 
 def test_python_handler_must_be_registered():
-    tool = Tool(name="status", description="d", parameters=PARAMS, kind="python", python_handler="os.system")
+    tool = Tool(
+        name="status",
+        description="d",
+        parameters=PARAMS,
+        kind="python",
+        python_handler="os.system",
+    )
     messages = errors_of(tool)["python_handler"]
-    assert any("not a registered handler" in m and "botbuilder.demo_handlers.order_status" in m for m in messages)
+    assert any(
+        "not a registered handler" in m and "botbuilder.demo_handlers.order_status" in m
+        for m in messages
+    )
     tool.python_handler = "botbuilder.demo_handlers.order_status"
     tool.full_clean()
 
 
 def test_static_placeholders_must_be_declared():
-    tool = Tool(name="s", description="d", parameters=PARAMS, kind="static", static_response="Order {order} ok")
+    tool = Tool(
+        name="s",
+        description="d",
+        parameters=PARAMS,
+        kind="static",
+        static_response="Order {order} ok",
+    )
     assert "static_response" in errors_of(tool)

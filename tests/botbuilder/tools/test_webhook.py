@@ -26,26 +26,42 @@ async def test_webhook_success_hands_the_model_the_json(http_server, allow_local
 
 @pytest.mark.parametrize(
     ("path", "expected"),
-    [("data.order.status", "shipped"), ("items.1.name", "second"), ("data.order", {"status": "shipped", "eta": "Tuesday"})],
+    [
+        ("data.order.status", "shipped"),
+        ("items.1.name", "second"),
+        ("data.order", {"status": "shipped", "eta": "Tuesday"}),
+    ],
 )
-async def test_response_path_picks_part_of_the_response(http_server, allow_local, path, expected):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/ok", webhook_response_path=path))
+async def test_response_path_picks_part_of_the_response(
+    http_server, allow_local, path, expected
+):
+    outcome = await call(
+        webhook_spec(f"{http_server.base_url}/ok", webhook_response_path=path)
+    )
     assert outcome.status == "ok"
     got = outcome.output if isinstance(expected, str) else json.loads(outcome.output)
     assert got == expected
 
 
 async def test_missing_response_path_is_a_clear_error(http_server, allow_local):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/ok", webhook_response_path="data.invoice.total"))
+    outcome = await call(
+        webhook_spec(
+            f"{http_server.base_url}/ok", webhook_response_path="data.invoice.total"
+        )
+    )
     assert outcome.status == "error"
     assert "'invoice'" in outcome.error and "data" in outcome.error
 
 
 async def test_url_placeholders_are_filled_and_encoded(http_server, allow_local):
-    spec = webhook_spec(f"{http_server.base_url}/echo/{{order_number}}?shop={{{{shop}}}}")
+    spec = webhook_spec(
+        f"{http_server.base_url}/echo/{{order_number}}?shop={{{{shop}}}}"
+    )
     outcome = await call(spec, '{"order_number": "12/34 x&y"}', shop="Acme & Co")
     assert outcome.status == "ok"
-    assert http_server.received[-1]["path"] == "/echo/12%2F34%20x%26y?shop=Acme%20%26%20Co"
+    assert (
+        http_server.received[-1]["path"] == "/echo/12%2F34%20x%26y?shop=Acme%20%26%20Co"
+    )
 
 
 async def test_missing_url_argument_is_a_correctable_error(http_server, allow_local):
@@ -59,24 +75,37 @@ async def test_post_body_template_keeps_argument_types(http_server, allow_local)
     spec = webhook_spec(
         f"{http_server.base_url}/echo",
         webhook_method="POST",
-        webhook_body_template={"order": "{order_number}", "quantity": "{qty}", "note": "for {{shop}}"},
+        webhook_body_template={
+            "order": "{order_number}",
+            "quantity": "{qty}",
+            "note": "for {{shop}}",
+        },
     )
     outcome = await call(spec, '{"order_number": "A1", "qty": 3}', shop="Acme")
     assert outcome.status == "ok"
     received = http_server.received[-1]
     assert received["method"] == "POST"
-    assert json.loads(received["body"]) == {"order": "A1", "quantity": 3, "note": "for Acme"}
+    assert json.loads(received["body"]) == {
+        "order": "A1",
+        "quantity": 3,
+        "note": "for Acme",
+    }
     assert received["headers"]["Content-Type"].startswith("application/json")
 
 
 async def test_post_without_template_sends_the_arguments(http_server, allow_local):
     spec = webhook_spec(f"{http_server.base_url}/echo", webhook_method="POST")
     await call(spec, '{"order_number": "A1", "qty": 2}')
-    assert json.loads(http_server.received[-1]["body"]) == {"order_number": "A1", "qty": 2}
+    assert json.loads(http_server.received[-1]["body"]) == {
+        "order_number": "A1",
+        "qty": 2,
+    }
 
 
 async def test_timeout_gives_a_timeout_outcome(http_server, allow_local):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/slow?s=3", webhook_timeout_s=0.5))
+    outcome = await call(
+        webhook_spec(f"{http_server.base_url}/slow?s=3", webhook_timeout_s=0.5)
+    )
     assert outcome.status == "timeout"
     assert "0.5 seconds" in outcome.error
     assert outcome.duration_ms < 2500  # gave up long before the endpoint's 3 s answer
@@ -93,13 +122,19 @@ async def test_http_500_is_an_error_with_status_and_excerpt(http_server, allow_l
 
 @pytest.mark.parametrize("path", ["huge", "huge-chunked"])
 async def test_huge_response_is_refused(http_server, allow_local, path):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/{path}", webhook_max_response_bytes=4096))
+    outcome = await call(
+        webhook_spec(f"{http_server.base_url}/{path}", webhook_max_response_bytes=4096)
+    )
     assert outcome.status == "error"
     assert outcome.error.startswith("response too large")
 
 
 async def test_long_response_is_truncated_for_the_model(http_server, allow_local):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/huge", webhook_max_response_bytes=1_000_000))
+    outcome = await call(
+        webhook_spec(
+            f"{http_server.base_url}/huge", webhook_max_response_bytes=1_000_000
+        )
+    )
     from botbuilder.tools.base import MODEL_OUTPUT_MAX_CHARS, TRUNCATION_MARKER
 
     assert outcome.status == "ok"
@@ -121,12 +156,16 @@ async def test_plain_text_response_is_handed_over_as_text(http_server, allow_loc
 
 
 async def test_plain_text_with_a_response_path_is_an_error(http_server, allow_local):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/text", webhook_response_path="status"))
+    outcome = await call(
+        webhook_spec(f"{http_server.base_url}/text", webhook_response_path="status")
+    )
     assert outcome.status == "error"
 
 
 async def test_empty_204_response_is_ok(http_server, allow_local):
-    outcome = await call(webhook_spec(f"{http_server.base_url}/empty", webhook_method="POST"))
+    outcome = await call(
+        webhook_spec(f"{http_server.base_url}/empty", webhook_method="POST")
+    )
     assert outcome.status == "ok"
     assert json.loads(outcome.output) == {"ok": True, "http_status": 204}
 
@@ -144,18 +183,25 @@ async def test_loopback_is_refused_without_the_allow_list(http_server, settings)
     [
         ("http://169.254.169.254/latest/meta-data/", "metadata"),
         ("http://10.0.0.1/admin", "private"),
-        ("http://localhost:{port}/ok", "loopback"),  # 127.0.0.1, but under a name not allowed
+        (
+            "http://localhost:{port}/ok",
+            "loopback",
+        ),  # 127.0.0.1, but under a name not allowed
         ("http://[::ffff:169.254.169.254]/", "metadata"),
         ("file:///etc/passwd", "only http and https"),
     ],
 )
-async def test_redirect_to_a_private_address_is_refused(http_server, allow_local, target, reason):
+async def test_redirect_to_a_private_address_is_refused(
+    http_server, allow_local, target, reason
+):
     target = target.format(port=http_server.server_port)
     spec = webhook_spec(f"{http_server.base_url}/redirect?to={target}")
     outcome = await call(spec)
     assert outcome.status == "error"
     assert "refused" in outcome.error and reason in outcome.error
-    assert len(http_server.received) == 1  # only the first, allowed hop reached a server
+    assert (
+        len(http_server.received) == 1
+    )  # only the first, allowed hop reached a server
     assert outcome.detail["redirects"][0]["status"] == 302
 
 
@@ -163,11 +209,15 @@ async def test_redirect_within_allowed_host_is_followed(http_server, allow_local
     spec = webhook_spec(f"{http_server.base_url}/redirect?to=/ok&status=307")
     outcome = await call(spec)
     assert outcome.status == "ok"
-    assert outcome.detail["redirects"] == [{"status": 307, "location": f"{http_server.base_url}/ok"}]
+    assert outcome.detail["redirects"] == [
+        {"status": 307, "location": f"{http_server.base_url}/ok"}
+    ]
 
 
 async def test_redirect_303_turns_post_into_get(http_server, allow_local):
-    spec = webhook_spec(f"{http_server.base_url}/redirect?to=/echo&status=303", webhook_method="POST")
+    spec = webhook_spec(
+        f"{http_server.base_url}/redirect?to=/echo&status=303", webhook_method="POST"
+    )
     outcome = await call(spec, '{"order_number": "1"}')
     assert outcome.status == "ok"
     assert json.loads(outcome.output)["method"] == "GET"
@@ -200,19 +250,28 @@ async def test_secret_header_is_sent_resolved_and_never_stored_or_logged(
     stored = json.dumps([outcome.output, outcome.error, outcome.detail])
     assert SECRET_VALUE not in stored
     assert SECRET_VALUE not in caplog.text
-    assert "webhook tool lookup_order" in caplog.text  # the call was logged, without the secret
+    assert (
+        "webhook tool lookup_order" in caplog.text
+    )  # the call was logged, without the secret
 
 
-async def test_missing_secret_env_var_is_a_clear_error(http_server, allow_local, monkeypatch):
+async def test_missing_secret_env_var_is_a_clear_error(
+    http_server, allow_local, monkeypatch
+):
     monkeypatch.delenv("SHOP_API_TOKEN", raising=False)
-    spec = webhook_spec(f"{http_server.base_url}/echo", webhook_headers={"X-Api-Key": "${SHOP_API_TOKEN}"})
+    spec = webhook_spec(
+        f"{http_server.base_url}/echo",
+        webhook_headers={"X-Api-Key": "${SHOP_API_TOKEN}"},
+    )
     outcome = await call(spec)
     assert outcome.status == "error"
     assert "SHOP_API_TOKEN" in outcome.error and "not set" in outcome.error
     assert http_server.received == []
 
 
-async def test_secret_headers_are_dropped_on_a_cross_origin_redirect(http_server, settings, monkeypatch):
+async def test_secret_headers_are_dropped_on_a_cross_origin_redirect(
+    http_server, settings, monkeypatch
+):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     monkeypatch.setenv("SHOP_API_TOKEN", SECRET_VALUE)
     other_origin = f"http://localhost:{http_server.server_port}/echo"
@@ -241,10 +300,15 @@ async def test_host_name_is_resolved_once_and_the_vetted_address_is_used(
         return real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", counting_getaddrinfo)
-    outcome = await call(webhook_spec(f"http://localhost:{http_server.server_port}/echo"))
+    outcome = await call(
+        webhook_spec(f"http://localhost:{http_server.server_port}/echo")
+    )
     assert outcome.status == "ok"
     assert lookups == ["localhost"]
-    assert http_server.received[-1]["headers"]["Host"] == f"localhost:{http_server.server_port}"
+    assert (
+        http_server.received[-1]["headers"]["Host"]
+        == f"localhost:{http_server.server_port}"
+    )
 
 
 async def test_unreachable_endpoint_is_an_error_not_an_exception(allow_local):
