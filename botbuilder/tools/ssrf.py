@@ -69,6 +69,13 @@ def parse_url(url: str) -> Target:
         raise BlockedURLError("the URL has no host")
     if any(c.isspace() or ord(c) < 32 for c in url):
         raise BlockedURLError("the URL contains spaces or control characters")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode(
+                "ascii"
+            )  # bücher.example -> xn--bcher-kva.example
+        except UnicodeError:
+            raise BlockedURLError(f"host {host!r} is not a valid domain name") from None
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

@@ -224,6 +224,8 @@ def _perform(
     )
     first_origin = _origin(url)
     for hop in range(WEBHOOK_MAX_REDIRECTS + 1):
+        if time.monotonic() >= deadline:  # waited in the queue, or redirects used it up
+            raise DeadlineExceeded("the endpoint did not answer in time")
         target = vet_url(url, allowed_hosts)
         raw = exchange(
             target,

@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 for webhook tests, and tool spec helpers."""
 
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,6 +58,15 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "slow":
             time.sleep(float(query.get("s", SLOW_ENDPOINT_DELAY_S)))
             self._json(200, {"late": True})
+        elif route == "trickle":  # headers at once, then one byte every 0.2 s for 3 s
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "15")
+            self.end_headers()
+            for _ in range(15):
+                self.wfile.write(b"z")
+                self.wfile.flush()
+                time.sleep(0.2)
         elif route == "error":
             self._send(500, b"database exploded: connection refused", "text/plain")
         elif route == "huge":
@@ -104,6 +114,11 @@ class WebhookTestServer(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received: list[dict] = []
+
+    def handle_error(self, request, client_address):
+        """Clients that give up (timeouts, size caps) are expected here: stay quiet."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:

@@ -164,3 +164,11 @@ def test_unresolvable_host_is_refused(monkeypatch):
 )
 def test_allow_list_matching(host, allowed, expected):
     assert host_is_allowed(host, allowed) is expected
+
+
+def test_international_host_names_are_resolved_as_punycode(monkeypatch):
+    _fake_dns(monkeypatch, {"xn--bcher-kva.example": ["93.184.216.34"]})
+    assert (
+        vet_url("https://bücher.example/", allowed_hosts=[]).host
+        == "xn--bcher-kva.example"
+    )

@@ -111,6 +111,15 @@ async def test_timeout_gives_a_timeout_outcome(http_server, allow_local):
     assert outcome.duration_ms < 2500  # gave up long before the endpoint's 3 s answer
 
 
+async def test_timeout_covers_a_slowly_trickling_body(http_server, allow_local):
+    spec = webhook_spec(f"{http_server.base_url}/trickle", webhook_timeout_s=0.7)
+    outcome = await call(spec)
+    assert outcome.status == "timeout"
+    assert (
+        outcome.duration_ms < 2000
+    )  # the body would take 3 s; the deadline is overall
+
+
 async def test_http_500_is_an_error_with_status_and_excerpt(http_server, allow_local):
     outcome = await call(webhook_spec(f"{http_server.base_url}/error"))
     assert outcome.status == "error"
