@@ -55,11 +55,14 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings of webhook calls: system CAs, certificate and host name checked."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, *, address: str, timeout: float):
-        super().__init__(
-            host, port, timeout=timeout, context=ssl.create_default_context()
-        )
+        super().__init__(host, port, timeout=timeout, context=tls_context())
         self._address = address
 
     def connect(self) -> None:
