@@ -35,12 +35,12 @@ SCHEME_ONLY_RE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9-]*\s*)?$")
 class MissingSecretError(LookupError):
     """A `${NAME}` reference names an environment variable that is not set."""
 
-    def __init__(self, header: str, name: str):
+    def __init__(self, header: str, name: str, problem: str = "which is not set"):
         self.header = header
         self.name = name
         super().__init__(
-            f"header {header!r} needs the environment variable {name}, which is not set "
-            "on the server"
+            f"header {header!r} needs the environment variable {name}, {problem} on the "
+            "server"
         )
 
 
@@ -95,6 +95,9 @@ def resolve_headers(
         value = environ.get(name)
         if not value:
             raise MissingSecretError(header, name)
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            # Never let a malformed value reach an error message that might echo it.
+            raise MissingSecretError(header, name, "which contains control characters")
         secrets.append(value)
         return value
 

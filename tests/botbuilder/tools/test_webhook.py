@@ -327,3 +327,17 @@ async def test_unreachable_endpoint_is_an_error_not_an_exception(allow_local):
     outcome = await call(webhook_spec(f"http://127.0.0.1:{port}/ok"))
     assert outcome.status == "error"
     assert "could not reach" in outcome.error
+
+
+async def test_secret_with_control_characters_is_refused_without_echoing_it(
+    http_server, allow_local, monkeypatch, caplog
+):
+    monkeypatch.setenv("SHOP_API_TOKEN", SECRET_VALUE + "\n")
+    spec = webhook_spec(
+        f"{http_server.base_url}/echo",
+        webhook_headers={"X-Api-Key": "${SHOP_API_TOKEN}"},
+    )
+    outcome = await call(spec)
+    assert outcome.status == "error" and "control characters" in outcome.error
+    assert SECRET_VALUE not in outcome.output + outcome.error + caplog.text
+    assert http_server.received == []
