@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.models import Tool
+from botbuilder.tools.admin_views import tool_admin_urls
 
 # The form section holding each kind's settings.
 KIND_SECTIONS = {
@@ -20,6 +21,9 @@ class ToolAdmin(admin.ModelAdmin):
     list_filter = ("kind", "is_enabled", "bots")
     search_fields = ("name", "description")
     formfield_overrides = PRETTY_JSON_OVERRIDES
+
+    def get_urls(self):
+        return tool_admin_urls(self.admin_site) + super().get_urls()
     fieldsets = (
         (
             "General",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.botbuilder.tools.conftest import SECRET_VALUE
 from tests.conftest import create_bot, create_snippet, create_tool
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.botbuilder.tools.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -146,3 +146,10 @@ def test_search_knowledge_uses_the_chosen_bots_snippets(staff_client):
     )
     output = json.loads(response.context["outcome"].output)
     assert [r["title"] for r in output["results"]] == ["Weekend delivery"]
+
+
+def test_tool_change_form_links_to_the_test_page(staff_client):
+    tool = create_tool()
+    page = staff_client.get(reverse("admin:botbuilder_tool_change", args=[tool.pk]))
+    assert page.status_code == 200
+    assert reverse("admin:botbuilder_tool_test", args=[tool.pk]) in page.content.decode()
