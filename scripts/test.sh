@@ -51,6 +51,20 @@ except Exception as exc:
              "The multi-worker tests need it (CI runs it on 127.0.0.1:6379).")
 EOF
 
-# A test database of its own per run ($$: two runs on one server cannot collide).
-DATABASE_URL="$TEST_POSTGRES_URL" REDIS_URL="" DATABASE_TEST_NAME="test_botbuilder_$$" \
+# A test database of its own per run ($$: two runs on one server cannot collide). If a
+# test leaves a connection open, pytest-django cannot drop it: drop it here, by force.
+TEST_DB="test_botbuilder_$$"
+drop_test_db() {
+  "$PY" - "$TEST_POSTGRES_URL" "$TEST_DB" <<'PYTHON' || true
+import sys
+
+import psycopg
+
+url, name = sys.argv[1:]
+with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
+    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+PYTHON
+}
+trap drop_test_db EXIT
+DATABASE_URL="$TEST_POSTGRES_URL" REDIS_URL="" DATABASE_TEST_NAME="$TEST_DB" \
   run_pass "PostgreSQL (+ Redis for services tests)" -m "not browser" "$@"

@@ -14,6 +14,16 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _sorted_keys(value: Any) -> Any:
+    """`value` with every dict's keys sorted: PostgreSQL's jsonb does not keep key order,
+    so an export must not depend on it (the same session exports the same bytes on both)."""
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
+
+
 def session_dict(session: SessionData) -> dict[str, Any]:
     """Session metadata as JSON-ready values (no items)."""
     return {
@@ -36,7 +46,7 @@ def session_dict(session: SessionData) -> dict[str, Any]:
         "cost_usd": session.cost_usd,
         "turn_count": session.turn_count,
         "recording": session.recording or None,
-        "config_snapshot": session.config_snapshot,
+        "config_snapshot": _sorted_keys(session.config_snapshot),
     }
 
 

@@ -55,16 +55,24 @@ def session_data(*, session: Session) -> SessionData:
 def session_items(
     *, session_id, chunk_size: int = ITEM_CHUNK_SIZE
 ) -> Iterator[ItemData]:
-    """The session's items in conversation order (`seq`), fetched in chunks."""
-    rows = (
-        TranscriptItem.objects.filter(session_id=session_id)
-        .order_by("seq")
-        .values(*ITEM_FIELDS, "created_at")
-        .iterator(chunk_size=chunk_size)
-    )
-    for row in rows:
-        row["stored_at"] = row.pop("created_at")
-        yield ItemData(**row)
+    """The session's items in conversation order (`seq`), fetched in chunks.
+
+    Keyset pages (`seq` > the last one) rather than a server-side cursor: on PostgreSQL
+    each cursor is a query text of its own, which psycopg would cache once per session.
+    """
+    last_seq = -1
+    while True:
+        rows = list(
+            TranscriptItem.objects.filter(session_id=session_id, seq__gt=last_seq)
+            .order_by("seq")
+            .values(*ITEM_FIELDS, "created_at")[:chunk_size]
+        )
+        for row in rows:
+            row["stored_at"] = row.pop("created_at")
+            yield ItemData(**row)
+        if len(rows) < chunk_size:
+            return
+        last_seq = rows[-1]["seq"]
 
 
 def sessions_for_export(
