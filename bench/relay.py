@@ -1,15 +1,17 @@
 """Relay benchmark: what the daphne + session consumer relay adds to each audio frame.
 
-Starts the echo upstream (bench/echo_upstream.py) and one daphne worker (subprocesses, on
-127.0.0.1, a throw-away SQLite database), then for each N: N simulated callers stream 20 ms
-PCM16 24 kHz frames in real time straight to the upstream (the floor), then the same N
-through the relay (browser protocol). Prints one JSON line per N:
+Starts the echo upstream (bench/echo_upstream.py) and one daphne worker, or `--workers K`
+(subprocesses, on 127.0.0.1, a throw-away SQLite database), then for each N: N simulated
+callers stream 20 ms PCM16 24 kHz frames in real time straight to the upstream (the floor),
+then the same N through the relay (browser protocol, callers spread evenly over the
+workers). Prints one JSON line per N:
 
   added_{rtt,up,down}_{p50,p99}_ms  relay minus direct, per percentile
   late_over_100ms                   relay frames whose round trip took > 100 ms, plus lost
   worker_cpu_percent, worker_rss_mb, worker_rss_per_session_kb
 
-Run from the project root: `python -m bench.relay [--sessions 10,50,200] [--duration 10]`.
+Run from the project root: `python -m bench.relay [--sessions 10,50,200] [--duration 10]
+[--workers 1]`.
 """
 
 import argparse
@@ -18,6 +20,8 @@ import json
 import os
 import platform
 import secrets
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -35,8 +39,6 @@ SETTLE_S = 2.0  # between rounds: let the worker end the last round's sessions
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -146,8 +148,13 @@ async def measure(n: int, args, urls: dict, meters: dict[str, ProcessMeter]) -> 
         return loadgen.DirectCaller(i, f, url=urls["direct"])
 
     def relay(i, f):
+        worker = i % len(urls["relay"])  # callers spread evenly over the workers
         return loadgen.RelayCaller(
-            i, f, url=urls["relay"], origin=urls["origin"], cookie=urls["cookie"]
+            i,
+            f,
+            url=urls["relay"][worker],
+            origin=urls["origin"][worker],
+            cookie=urls["cookie"],
         )
 
     all_meters = list(meters.values())
@@ -161,6 +168,7 @@ async def measure(n: int, args, urls: dict, meters: dict[str, ProcessMeter]) -> 
     floor, through = summary(direct_callers), summary(relay_callers)
     result = {
         "sessions": n,
+        "workers": args.workers,
         "duration_s": args.duration,
         "frames_sent": sum(c.timings.sent for c in relay_callers),
         "frames_lost": through["lost"],
@@ -193,13 +201,38 @@ async def measure(n: int, args, urls: dict, meters: dict[str, ProcessMeter]) -> 
     return result
 
 
+def start_workers(
+    count: int, env: dict, workdir: Path
+) -> list[tuple[int, subprocess.Popen]]:
+    """`count` daphne workers on free ports: [(port, process)]."""
+    daphne = Path(sys.executable).with_name("daphne")
+    workers = []
+    for i in range(count):
+        port = free_port()
+        log = (workdir / f"daphne-{i}.log").open("wb")
+        command = [
+            str(daphne),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "botbuilder.asgi:application",
+        ]
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        workers.append((port, process))
+    return workers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sessions", default="10,50,200", help="comma-separated N values"
-    )
+    parser.add_argument("--sessions", default="10,50,200", help="N values, e.g. 10,50")
     parser.add_argument(
         "--duration", type=float, default=10.0, help="seconds per round"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="daphne workers (callers spread evenly)"
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the work dir and logs"
@@ -209,43 +242,46 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-relay-"))
     env = bench_env(workdir)
     os.environ.update(env)
-    echo_port, worker_port = free_port(), free_port()
-    log = (workdir / "echo.log").open("wb")
-    echo = subprocess.Popen([sys.executable, "-m", "bench.echo_upstream", "--port",
-                             str(echo_port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    echo_port = free_port()
+    echo = subprocess.Popen(
+        [sys.executable, "-m", "bench.echo_upstream", "--port", str(echo_port)],
+        cwd=ROOT,
+        stdout=(workdir / "echo.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     bot_id, cookie = prepare_database(echo_port)
-    worker_log = (workdir / "daphne.log").open("wb")
-    daphne = Path(sys.executable).with_name("daphne")
-    worker = subprocess.Popen(
-        [str(daphne), "-b", "127.0.0.1", "-p", str(worker_port), "botbuilder.asgi:application"],
-        cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    workers = start_workers(args.workers, env, workdir)
     try:
         wait_for_port(echo_port, echo, "echo upstream")
-        wait_for_port(worker_port, worker, "daphne worker")
+        for port, process in workers:
+            wait_for_port(port, process, "daphne worker")
         urls = {
             "direct": f"ws://127.0.0.1:{echo_port}/v1/realtime?model=gpt-realtime-mini",
-            "relay": f"ws://127.0.0.1:{worker_port}/ws/bots/{bot_id}/session/",
-            "origin": f"http://127.0.0.1:{worker_port}",
+            "relay": [
+                f"ws://127.0.0.1:{p}/ws/bots/{bot_id}/session/" for p, _ in workers
+            ],
+            "origin": [f"http://127.0.0.1:{p}" for p, _ in workers],
             "cookie": cookie,
         }
-        print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-              f"python {platform.python_version()}, work dir {workdir}", file=sys.stderr)  # fmt: skip
+        machine = platform.processor() or platform.machine()
+        print(
+            f"# {machine}, {os.cpu_count()} cores, python {platform.python_version()}, "
+            f"{args.workers} worker(s), work dir {workdir}",
+            file=sys.stderr,
+        )
         for n in (int(x) for x in args.sessions.split(",")):
             meters = {
-                "worker": ProcessMeter(worker.pid),
+                "worker": ProcessMeter(*(process.pid for _, process in workers)),
                 "echo_upstream": ProcessMeter(echo.pid),
                 "callers": ProcessMeter(os.getpid()),
             }
             result = asyncio.run(measure(n, args, urls, meters))
             print(json.dumps(result), flush=True)
     finally:
-        for process in (worker, echo):
+        for process in [echo, *(process for _, process in workers)]:
             process.terminate()
             process.wait(timeout=10)
         if not args.keep:
-            import shutil
-
             shutil.rmtree(workdir, ignore_errors=True)
 
 

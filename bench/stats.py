@@ -32,26 +32,20 @@ def summary(callers) -> dict[str, float]:
 
 
 class ProcessMeter:
-    """CPU seconds (user + system) and peak resident memory of one process, from /proc."""
+    """CPU seconds (user + system) and peak resident memory of processes, from /proc
+    (summed over `pids`)."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
+    def __init__(self, *pids: int) -> None:
+        self.pids = pids
         self._cpu0 = 0.0
         self.cpu_used = 0.0  # CPU seconds between start() and stop()
         self.peak_rss = 0  # bytes, the highest of the samples since start()
 
     def cpu_seconds(self) -> float:
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        # Fields 14 and 15 (utime, stime); after the ")" the list starts at field 3.
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S
+        return sum(_cpu_seconds(pid) for pid in self.pids)
 
     def rss_bytes(self) -> int:
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        return 0
+        return sum(_rss_bytes(pid) for pid in self.pids)
 
     def start(self) -> None:
         self._cpu0 = self.cpu_seconds()
@@ -63,3 +57,18 @@ class ProcessMeter:
     def stop(self) -> None:
         self.sample()
         self.cpu_used = self.cpu_seconds() - self._cpu0
+
+
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # Fields 14 and 15 (utime, stime); after the ")" the list starts at field 3.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_S
+
+
+def _rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
