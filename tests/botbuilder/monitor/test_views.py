@@ -178,3 +178,9 @@ def test_end_session_needs_a_csrf_token(staff_user, bot):
     assert response.status_code == 403
     session.refresh_from_db()
     assert session.status == "active"
+
+
+def test_session_changelist_links_to_the_live_sessions(staff_client):
+    response = staff_client.get(reverse("admin:botbuilder_session_changelist"))
+    assert response.status_code == 200
+    assert f'href="{reverse("monitor:sessions")}"' in response.content.decode()
