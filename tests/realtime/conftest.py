@@ -1,6 +1,7 @@
 """Fixtures for relay tests: a scripted fake upstream, a logged-in browser, bots pointing at it."""
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -42,7 +43,18 @@ class Browser:
         await self.comm.send_to(bytes_data=data)
 
     async def _receive(self, timeout: float) -> None:
-        message = await self.comm.receive_output(timeout)
+        # Not comm.receive_output: its timeout cancels the application.
+        getter = asyncio.ensure_future(self.comm.output_queue.get())
+        done, _ = await asyncio.wait(
+            {getter, self.comm.future}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if getter not in done:
+            getter.cancel()
+            if self.comm.future.done():
+                self.comm.future.result()  # raises what the consumer raised
+                raise AssertionError("the consumer finished without closing")
+            raise TimeoutError
+        message = getter.result()
         if message["type"] == "websocket.close":
             self.close_code = message.get("code", 1000)
         elif message.get("bytes") is not None:
@@ -95,10 +107,13 @@ class Browser:
         return [e["type"] for e in self.events]
 
     async def close(self) -> None:
-        if self.close_code is None:
-            await self.comm.disconnect(timeout=5)
-        else:
-            await self.comm.wait(timeout=5)
+        """Disconnect (the consumer then ends the session) and wait for the app to finish."""
+        await self.comm.disconnect(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -157,5 +172,6 @@ async def open_session(staff_cookie):
         return browser
 
     yield start
-    for browser in browsers:
-        await browser.close()
+    for browser in browsers:  # tests close their browser; this only cleans up after failures
+        with contextlib.suppress(BaseException):
+            await browser.close()
