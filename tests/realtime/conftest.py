@@ -40,7 +40,7 @@ class Browser:
         await self.comm.send_to(text_data=text)
 
     async def send_audio(self, data: bytes) -> None:
-        await self.comm.send_to(bytes_data=data)
+        await self.comm.send_input({"type": "websocket.receive", "bytes": data})
 
     async def _receive(self, timeout: float) -> None:
         # Not comm.receive_output: its timeout cancels the application.
