@@ -20,11 +20,15 @@ ALLOWED_ORIGIN = b"http://127.0.0.1:8000"
 class Browser:
     """The preview page's side of /ws/bots/<id>/session/, recording all it receives."""
 
-    def __init__(self, bot_id: int, cookie: str = "", origin: bytes = ALLOWED_ORIGIN) -> None:
+    def __init__(
+        self, bot_id: int, cookie: str = "", origin: bytes = ALLOWED_ORIGIN
+    ) -> None:
         headers = [(b"origin", origin)]
         if cookie:
             headers.append((b"cookie", cookie.encode()))
-        self.comm = WebsocketCommunicator(application, f"/ws/bots/{bot_id}/session/", headers)
+        self.comm = WebsocketCommunicator(
+            application, f"/ws/bots/{bot_id}/session/", headers
+        )
         self.events: list[dict[str, Any]] = []
         self.audio = bytearray()
         self.audio_frames = 0
@@ -42,11 +46,13 @@ class Browser:
     async def send_audio(self, data: bytes) -> None:
         await self.comm.send_input({"type": "websocket.receive", "bytes": data})
 
-    async def _receive(self, timeout: float) -> None:
+    async def _receive(self, within: float) -> None:
         # Not comm.receive_output: its timeout cancels the application.
         getter = asyncio.ensure_future(self.comm.output_queue.get())
         done, _ = await asyncio.wait(
-            {getter, self.comm.future}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            {getter, self.comm.future},
+            timeout=within,
+            return_when=asyncio.FIRST_COMPLETED,
         )
         if getter not in done:
             getter.cancel()
@@ -63,30 +69,36 @@ class Browser:
         else:
             self.events.append(json.loads(message["text"]))
 
-    async def until(self, etype: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
+    async def until(
+        self, etype: str, within: float = 5.0, **match: Any
+    ) -> dict[str, Any]:
         """The first received event of `etype` (and matching fields), waiting if needed."""
         seen = 0
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             for event in self.events[seen:]:
-                if event["type"] == etype and all(event.get(k) == v for k, v in match.items()):
+                if event["type"] == etype and all(
+                    event.get(k) == v for k, v in match.items()
+                ):
                     return event
             seen = len(self.events)
             if self.close_code is not None:
-                raise AssertionError(f"closed ({self.close_code}) before {etype}: {self.types()}")
+                raise AssertionError(
+                    f"closed ({self.close_code}) before {etype}: {self.types()}"
+                )
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise AssertionError(f"no {etype} within {timeout}s; got {self.types()}")
+                raise AssertionError(f"no {etype} within {within}s; got {self.types()}")
             await self._receive(remaining)
 
-    async def until_closed(self, timeout: float = 5.0) -> int:
+    async def until_closed(self, within: float = 5.0) -> int:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while self.close_code is None:
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise AssertionError(f"not closed within {timeout}s; got {self.types()}")
+                raise AssertionError(f"not closed within {within}s; got {self.types()}")
             await self._receive(remaining)
         return self.close_code
 
@@ -118,7 +130,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def staff_cookie(transactional_db, client, django_user_model) -> str:
-    user = django_user_model.objects.create_superuser("relay", "relay@example.com", "pw-relay-1")
+    user = django_user_model.objects.create_superuser(
+        "relay", "relay@example.com", "pw-relay-1"
+    )
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}"
 
@@ -140,13 +154,17 @@ async def fake_upstream():
 
 def _make_bot(base_url: str, **fields: Any):
     connection = Connection.objects.create(
-        name=f"Fake {base_url}", kind="compatible", base_url=base_url,
+        name=f"Fake {base_url}",
+        kind="compatible",
+        base_url=base_url,
         api_key_env=fields.pop("api_key_env", ""),
     )
     voice = create_voice(name=f"Voice {base_url}")
     snippets = fields.pop("snippets", [])
     tools = fields.pop("tools", [])
-    bot = create_bot(connection=connection, voice=voice, slug=f"bot-{connection.pk}", **fields)
+    bot = create_bot(
+        connection=connection, voice=voice, slug=f"bot-{connection.pk}", **fields
+    )
     for snippet in snippets:
         create_snippet(bot, **snippet)
     for tool in tools:
@@ -172,6 +190,8 @@ async def open_session(staff_cookie):
         return browser
 
     yield start
-    for browser in browsers:  # tests close their browser; this only cleans up after failures
+    for (
+        browser
+    ) in browsers:  # tests close their browser; this only cleans up after failures
         with contextlib.suppress(BaseException):
             await browser.close()

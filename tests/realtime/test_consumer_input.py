@@ -40,7 +40,9 @@ async def test_foreign_origin_is_refused(fake_upstream, staff_cookie):
     assert fake.connections == []
 
 
-def _user_without_permission(client, django_user_model, *, staff: bool, perm: bool) -> str:
+def _user_without_permission(
+    client, django_user_model, *, staff: bool, perm: bool
+) -> str:
     user = django_user_model.objects.create_user("clerk", "c@example.com", "pw-clerk-1")
     user.is_staff = staff
     user.save()
@@ -115,7 +117,10 @@ async def test_malformed_browser_input_gets_errors_and_the_session_goes_on(
         (json.dumps({"type": "dance"}), "unknown_type"),
         (json.dumps({"type": "text", "text": ""}), "invalid_field"),
         (json.dumps({"type": "text", "text": "x" * 4001}), "invalid_field"),
-        (json.dumps({"type": "playback", "item_id": "a", "played_ms": -5}), "invalid_field"),
+        (
+            json.dumps({"type": "playback", "item_id": "a", "played_ms": -5}),
+            "invalid_field",
+        ),
         (json.dumps({"type": "session.start"}), "already_started"),
         (json.dumps({"type": "audio.commit"}), "not_push_to_talk"),
     ]
@@ -128,9 +133,13 @@ async def test_malformed_browser_input_gets_errors_and_the_session_goes_on(
     await browser.until("transcript.done", role="assistant")
     codes = [e["code"] for e in browser.of_type("error")]
     assert codes == [
-        "session_not_started", "session_not_started", "invalid_variables",
+        "session_not_started",
+        "session_not_started",
+        "invalid_variables",
         *[code for _, code in bad],
-        "frame_too_large", "bad_audio_length", "empty_audio_frame",
+        "frame_too_large",
+        "bad_audio_length",
+        "empty_audio_frame",
     ]
     assert all(e["fatal"] is False and e["reason"] for e in browser.of_type("error"))
     await browser.close()
@@ -147,7 +156,9 @@ async def test_message_rate_limit(fake_upstream, open_session):
     error = await browser.until("error")
     assert error["code"] == "rate_limited"
     await browser.drain(0.2)
-    assert len(browser.of_type("error")) == 1  # one error per second, not one per message
+    assert (
+        len(browser.of_type("error")) == 1
+    )  # one error per second, not one per message
     await browser.close()
     appended = fake.connections[0].of_type("input_audio_buffer.append")
     assert len(appended) == 99  # session.start used one of the 100 in that second

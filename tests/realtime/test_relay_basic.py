@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def items(session_id):
-    return list(TranscriptItem.objects.filter(session_id=session_id).order_by("seq").values())
+    return list(
+        TranscriptItem.objects.filter(session_id=session_id).order_by("seq").values()
+    )
 
 
 get_items = database_sync_to_async(items)
@@ -76,7 +78,11 @@ async def test_late_user_transcript_sorts_before_the_reply(fake_upstream, open_s
     assert user["seq"] < assistant["seq"]  # ... but the caller's words come first
     latency = browser.of_type("turn.latency")[0]
     assert latency["response_ms"] >= 0 and latency["endpointing_ms"] == 500
-    assert browser.types()[:3] == ["session.started", "speech.started", "speech.stopped"]
+    assert browser.types()[:3] == [
+        "session.started",
+        "speech.started",
+        "speech.stopped",
+    ]
     await browser.close()
     rows = await get_items(session_id)
     assert [(r["role"], r["text"]) for r in rows] == [
@@ -86,12 +92,16 @@ async def test_late_user_transcript_sorts_before_the_reply(fake_upstream, open_s
     assert rows[1]["latency_ms"] == latency["response_ms"]
     assert rows[0]["upstream_item_id"] == "item_user1"
     appended = fake.connections[0].of_type("input_audio_buffer.append")
-    assert base64.b64decode(appended[0]["audio"]) == b"\x00\x01" * 2400  # bytes unchanged
+    assert (
+        base64.b64decode(appended[0]["audio"]) == b"\x00\x01" * 2400
+    )  # bytes unchanged
     session = await get_session(session_id)
     assert session.end_reason == "client_closed" and session.status == "completed"
 
 
-async def test_missing_user_transcript_is_stored_empty_at_the_end(fake_upstream, open_session):
+async def test_missing_user_transcript_is_stored_empty_at_the_end(
+    fake_upstream, open_session
+):
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
@@ -134,7 +144,9 @@ async def test_greeting_modes(fake_upstream, open_session, mode, greeting, expec
     if expected == "nothing":
         assert creates == []
     elif expected is None:
-        assert len(creates) == 1 and "instructions" not in creates[0].get("response", {})
+        assert len(creates) == 1 and "instructions" not in creates[0].get(
+            "response", {}
+        )
     else:
         assert [c["response"]["instructions"] for c in creates] == [expected]
     await browser.close()
@@ -145,7 +157,9 @@ async def test_typed_text_is_stored_and_answered(fake_upstream, open_session):
         await conn.session_created()
         await conn.expect("session.update")
         item = await conn.expect("conversation.item.create")
-        assert item["item"]["content"] == [{"type": "input_text", "text": "Do you ship to Spain?"}]
+        assert item["item"]["content"] == [
+            {"type": "input_text", "text": "Do you ship to Spain?"}
+        ]
         await conn.expect("response.create")
         await conn.reply("Yes, we ship to Spain.")
 
@@ -168,11 +182,14 @@ async def test_session_started_describes_the_session(fake_upstream, open_session
         await conn.session_created()
         update = await conn.expect("session.update")
         assert "Bilbo" in update["session"]["instructions"]
-        assert update["session"]["audio"]["input"]["turn_detection"] is None  # push-to-talk
+        assert (
+            update["session"]["audio"]["input"]["turn_detection"] is None
+        )  # push-to-talk
 
     fake = await fake_upstream(script)
     bot = await make_bot(
-        fake.base_url, greeting_mode="wait",
+        fake.base_url,
+        greeting_mode="wait",
         instructions="You help {{customer_name}} of {{shop_name}}.",
         variable_defaults={"shop_name": "Acme", "customer_name": "there"},
     )
@@ -181,13 +198,17 @@ async def test_session_started_describes_the_session(fake_upstream, open_session
     )
     started = browser.events[0]
     assert started["bot"] == {"id": bot.pk, "name": bot.name}
-    assert started["provider"] == "compatible" and started["model"] == "gpt-realtime-mini"
+    assert (
+        started["provider"] == "compatible" and started["model"] == "gpt-realtime-mini"
+    )
     assert started["variables"]["customer_name"] == "Bilbo"
     assert started["push_to_talk"] is True and started["voice"] == "marin"
     assert started["instructions"]["sections"][0]["key"] == "instructions"
     session = await get_session(started["session_id"])
     assert session.variables == {"customer_name": "Bilbo"}
-    assert session.config_snapshot["session"]["audio"]["input"]["turn_detection"] is None
+    assert (
+        session.config_snapshot["session"]["audio"]["input"]["turn_detection"] is None
+    )
     assert session.config_snapshot["snapshot"]["bot"]["name"] == bot.name
     assert "sections" in session.config_snapshot["report"]
     await browser.close()

@@ -12,11 +12,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _error(code, message, event_id=None):
-    return {"type": "invalid_request_error", "code": code, "message": message,
-            "param": None, "event_id": event_id}
+    return {
+        "type": "invalid_request_error",
+        "code": code,
+        "message": message,
+        "param": None,
+        "event_id": event_id,
+    }
 
 
-async def test_response_create_waits_for_the_active_response(fake_upstream, open_session):
+async def test_response_create_waits_for_the_active_response(
+    fake_upstream, open_session
+):
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
@@ -50,10 +57,14 @@ async def test_rejected_response_create_is_retried_after_the_active_one(
         ours = await conn.expect("response.create")
         vad_id = new_id("resp")
         await conn.response_start(vad_id)  # server VAD started one at the same moment
-        await conn.send("error", error=_error(
-            ERROR_ACTIVE_RESPONSE,
-            f"Conversation already has an active response in progress: {vad_id}.",
-            ours["event_id"]))
+        await conn.send(
+            "error",
+            error=_error(
+                ERROR_ACTIVE_RESPONSE,
+                f"Conversation already has an active response in progress: {vad_id}.",
+                ours["event_id"],
+            ),
+        )
         await conn.audio_item(vad_id, new_id("item"), "Mm-hmm.")
         await conn.response_done(vad_id)
         again = await conn.expect("response.create")
@@ -64,21 +75,29 @@ async def test_rejected_response_create_is_retried_after_the_active_one(
     bot = await make_bot(fake.base_url, greeting_mode="wait")
     browser = await open_session(bot)
     await browser.send(type="text", text="Question?")
-    await browser.until("transcript.done", role="assistant", text="Here is your answer.")
+    await browser.until(
+        "transcript.done", role="assistant", text="Here is your answer."
+    )
     await browser.close()
     assert browser.of_type("error") == []
     assert not fake.errors
 
 
-async def test_active_response_error_without_code_is_recognised(fake_upstream, open_session):
+async def test_active_response_error_without_code_is_recognised(
+    fake_upstream, open_session
+):
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
         ours = await conn.expect("response.create")
         vad_id = new_id("resp")
         await conn.response_start(vad_id)
-        await conn.send("error", error=_error(
-            None, "Conversation already has an active response in progress"))
+        await conn.send(
+            "error",
+            error=_error(
+                None, "Conversation already has an active response in progress"
+            ),
+        )
         await conn.response_done(vad_id)
         again = await conn.expect("response.create")
         assert again["event_id"] == ours["event_id"]
@@ -98,10 +117,19 @@ async def test_cancel_not_active_is_benign_and_other_errors_reach_the_browser(
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
-        await conn.send("error", error=_error(
-            ERROR_CANCEL_NOT_ACTIVE, "Cancellation failed: no active response found"))
-        await conn.send("error", error=_error(
-            "invalid_value", "Invalid value: 'shouty'. Supported values are: 'marin'."))
+        await conn.send(
+            "error",
+            error=_error(
+                ERROR_CANCEL_NOT_ACTIVE, "Cancellation failed: no active response found"
+            ),
+        )
+        await conn.send(
+            "error",
+            error=_error(
+                "invalid_value",
+                "Invalid value: 'shouty'. Supported values are: 'marin'.",
+            ),
+        )
         await conn.send("some.future_event", payload=1)  # unknown types are ignored
         await conn.expect("conversation.item.create")
         await conn.expect("response.create")
@@ -127,11 +155,22 @@ async def test_failed_response_is_reported(fake_upstream, open_session):
         await conn.expect("response.create")
         response_id = new_id("resp")
         await conn.response_start(response_id)
-        await conn.send("response.done", response={
-            "id": response_id, "status": "failed", "output": [],
-            "status_details": {"type": "failed", "error": {
-                "type": "server_error", "code": "server_error",
-                "message": "The server had an error while processing your request."}}})
+        await conn.send(
+            "response.done",
+            response={
+                "id": response_id,
+                "status": "failed",
+                "output": [],
+                "status_details": {
+                    "type": "failed",
+                    "error": {
+                        "type": "server_error",
+                        "code": "server_error",
+                        "message": "The server had an error while processing your request.",
+                    },
+                },
+            },
+        )
 
     fake = await fake_upstream(script)
     bot = await make_bot(fake.base_url, greeting_mode="model_first")

@@ -15,19 +15,32 @@ from tests.realtime.fake_upstream import new_id
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SNIPPETS = [
-    {"title": "Return policy", "mode": "retrieved",
-     "content": "Items can be returned within 30 days with the receipt."},
-    {"title": "Shipping", "mode": "retrieved",
-     "content": "We ship to twenty countries; delivery takes three days."},
+    {
+        "title": "Return policy",
+        "mode": "retrieved",
+        "content": "Items can be returned within 30 days with the receipt.",
+    },
+    {
+        "title": "Shipping",
+        "mode": "retrieved",
+        "content": "We ship to twenty countries; delivery takes three days.",
+    },
 ]
 END_SESSION_TOOL = {
-    "name": "end_session", "kind": "builtin", "builtin": "end_session",
+    "name": "end_session",
+    "kind": "builtin",
+    "builtin": "end_session",
     "description": "End the call.",
-    "parameters": {"type": "object", "properties": {"closing_line": {"type": "string"}}},
+    "parameters": {
+        "type": "object",
+        "properties": {"closing_line": {"type": "string"}},
+    },
 }
 
 get_items = database_sync_to_async(
-    lambda sid: list(TranscriptItem.objects.filter(session_id=sid).order_by("seq").values())
+    lambda sid: list(
+        TranscriptItem.objects.filter(session_id=sid).order_by("seq").values()
+    )
 )
 get_session = database_sync_to_async(lambda pk: Session.objects.get(pk=pk))
 
@@ -41,26 +54,33 @@ async def test_two_tool_calls_in_one_response(fake_upstream, open_session):
         await conn.expect("response.create")  # for the typed message
         response_id = new_id("resp")
         await conn.response_start(response_id)
-        search = await conn.function_call(response_id, "search_knowledge",
-                                          '{"query": "can I return an item"}', 0)
-        order = await conn.function_call(response_id, "get_order_status",
-                                         '{"order_number": "A42"}', 1)
+        search = await conn.function_call(
+            response_id, "search_knowledge", '{"query": "can I return an item"}', 0
+        )
+        order = await conn.function_call(
+            response_id, "get_order_status", '{"order_number": "A42"}', 1
+        )
         await asyncio.sleep(0.1)  # the tools have finished by now ...
         assert conn.of_type("conversation.item.create")[1:] == []  # ... but must wait
         await conn.response_done(response_id, output=[search, order])
         out1 = await conn.expect("conversation.item.create")
         out2 = await conn.expect("conversation.item.create")
         await conn.expect("response.create")
-        await conn.reply("You can return items within 30 days. Order A42 ships tomorrow.")
+        await conn.reply(
+            "You can return items within 30 days. Order A42 ships tomorrow."
+        )
         conn.outputs = [out1["item"], out2["item"]]
         conn.calls = [search["call_id"], order["call_id"]]
 
     fake = await fake_upstream(script)
-    bot = await make_bot(fake.base_url, greeting_mode="wait", snippets=SNIPPETS,
-                         tools=[{}])  # create_tool's default: static get_order_status
+    bot = await make_bot(
+        fake.base_url, greeting_mode="wait", snippets=SNIPPETS, tools=[{}]
+    )  # create_tool's default: static get_order_status
     browser = await open_session(bot)
     session_id = browser.events[0]["session_id"]
-    await browser.send(type="text", text="Can I return an item? And where is order A42?")
+    await browser.send(
+        type="text", text="Can I return an item? And where is order A42?"
+    )
     await browser.until("transcript.done", role="assistant")
     await browser.close()
     assert not fake.errors
@@ -69,7 +89,9 @@ async def test_two_tool_calls_in_one_response(fake_upstream, open_session):
     search_output = json.loads(conn.outputs[0]["output"])
     assert search_output["results"][0]["title"] == "Return policy"
     assert conn.outputs[1]["output"] == "Order A42 ships tomorrow."
-    assert conn.sent_types().count("response.create") == 2  # the question + ONE after tools
+    assert (
+        conn.sent_types().count("response.create") == 2
+    )  # the question + ONE after tools
     calls = browser.of_type("tool.call")
     assert [c["name"] for c in calls] == ["search_knowledge", "get_order_status"]
     assert calls[1]["arguments"] == {"order_number": "A42"}
@@ -77,7 +99,9 @@ async def test_two_tool_calls_in_one_response(fake_upstream, open_session):
     assert {r["status"] for r in results} == {"ok"}
     rows = await get_items(session_id)
     assert [(r["role"], r["tool_name"]) for r in rows] == [
-        ("user", ""), ("tool", "search_knowledge"), ("tool", "get_order_status"),
+        ("user", ""),
+        ("tool", "search_knowledge"),
+        ("tool", "get_order_status"),
         ("assistant", ""),
     ]
     order_row = rows[2]
@@ -88,25 +112,33 @@ async def test_two_tool_calls_in_one_response(fake_upstream, open_session):
     assert order_row["tool_duration_ms"] is not None
 
 
-async def test_invalid_tool_arguments_reach_the_model_as_an_error(fake_upstream, open_session):
+async def test_invalid_tool_arguments_reach_the_model_as_an_error(
+    fake_upstream, open_session
+):
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
         await conn.expect("response.create")
         response_id = new_id("resp")
         await conn.response_start(response_id)
-        call = await conn.function_call(response_id, "get_order_status", "{order: A42", 0)
+        call = await conn.function_call(
+            response_id, "get_order_status", "{order: A42", 0
+        )
         unknown = await conn.function_call(response_id, "launch_rocket", "{}", 1)
         await conn.response_done(response_id, output=[call, unknown])
-        conn.outputs = [(await conn.expect("conversation.item.create"))["item"] for _ in range(2)]
+        conn.outputs = [
+            (await conn.expect("conversation.item.create"))["item"] for _ in range(2)
+        ]
         await conn.expect("response.create")
 
     fake = await fake_upstream(script)
     bot = await make_bot(fake.base_url, greeting_mode="wait", tools=[{}])
     browser = await open_session(bot)
     await browser.send(type="text", text="Where is my order?")
-    results = [await browser.until("tool.result", name=n)
-               for n in ("get_order_status", "launch_rocket")]
+    results = [
+        await browser.until("tool.result", name=n)
+        for n in ("get_order_status", "launch_rocket")
+    ]
     assert [r["status"] for r in results] == ["invalid_arguments", "error"]
     call_event = browser.of_type("tool.call")[0]
     assert call_event["arguments"] == "{order: A42"  # raw when not JSON
@@ -117,19 +149,25 @@ async def test_invalid_tool_arguments_reach_the_model_as_an_error(fake_upstream,
     assert "launch_rocket" in fake.connections[0].outputs[1]["output"]
 
 
-async def test_end_session_tool_speaks_the_closing_line_then_ends(fake_upstream, open_session):
+async def test_end_session_tool_speaks_the_closing_line_then_ends(
+    fake_upstream, open_session
+):
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
         await conn.expect("response.create")
         response_id = new_id("resp")
         await conn.response_start(response_id)
-        call = await conn.function_call(response_id, "end_session",
-                                        '{"closing_line": "Goodbye and thanks!"}')
+        call = await conn.function_call(
+            response_id, "end_session", '{"closing_line": "Goodbye and thanks!"}'
+        )
         await conn.response_done(response_id, output=[call])
         await conn.expect("conversation.item.create")
         closing = await conn.expect("response.create")
-        assert closing["response"]["instructions"] == EXACT_LINE_PREFIX + "Goodbye and thanks!"
+        assert (
+            closing["response"]["instructions"]
+            == EXACT_LINE_PREFIX + "Goodbye and thanks!"
+        )
         await conn.reply("Goodbye and thanks!", audio_ms=100)
 
     fake = await fake_upstream(script)
@@ -148,7 +186,9 @@ async def test_end_session_tool_speaks_the_closing_line_then_ends(fake_upstream,
     assert [r["role"] for r in rows] == ["user", "tool", "assistant"]
 
 
-async def test_slow_tool_says_its_line_while_working(fake_upstream, open_session, monkeypatch):
+async def test_slow_tool_says_its_line_while_working(
+    fake_upstream, open_session, monkeypatch
+):
     async def slow_run_tool(*, spec, arguments, context):
         await asyncio.sleep(0.3)
         return ToolOutcome(output="Order A42 ships tomorrow.", duration_ms=300)
@@ -162,19 +202,26 @@ async def test_slow_tool_says_its_line_while_working(fake_upstream, open_session
         await conn.expect("response.create")
         response_id = new_id("resp")
         await conn.response_start(response_id)
-        call = await conn.function_call(response_id, "get_order_status", '{"order_number": "1"}')
+        call = await conn.function_call(
+            response_id, "get_order_status", '{"order_number": "1"}'
+        )
         await conn.response_done(response_id, output=[call])
         say = await conn.expect("response.create")
         assert say["response"] == {
-            "conversation": "none", "instructions": EXACT_LINE_PREFIX + "One moment please."}
+            "conversation": "none",
+            "instructions": EXACT_LINE_PREFIX + "One moment please.",
+        }
         await conn.reply("One moment please.", audio_ms=100)
         await conn.expect("conversation.item.create")
         await conn.expect("response.create")
         await conn.reply("It ships tomorrow.")
 
     fake = await fake_upstream(script)
-    bot = await make_bot(fake.base_url, greeting_mode="wait",
-                         tools=[{"say_while_working": "One moment please."}])
+    bot = await make_bot(
+        fake.base_url,
+        greeting_mode="wait",
+        tools=[{"say_while_working": "One moment please."}],
+    )
     browser = await open_session(bot)
     await browser.send(type="text", text="Where is order 1?")
     await browser.until("transcript.done", role="assistant", text="It ships tomorrow.")
