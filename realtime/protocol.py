@@ -175,7 +175,8 @@ def strip_audio(event: Event) -> Event:
         if key == "delta" and not str(event.get("type", "")).endswith("audio.delta"):
             continue
         if isinstance(value, str):
-            stripped[key] = f"<{len(value) * 3 // 4} bytes>"
+            size = len(value) * 3 // 4 - value[-2:].count("=")
+            stripped[key] = f"<{size} bytes>"
     return stripped
 
 

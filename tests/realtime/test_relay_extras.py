@@ -1,0 +1,95 @@
+"""Push-to-talk and the recording hook."""
+
+import pytest
+from channels.db import database_sync_to_async
+
+from botbuilder.models import Session
+from tests.realtime.conftest import make_bot
+from tests.realtime.fake_upstream import pcm_silence
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_push_to_talk_commits_and_asks_for_a_reply(fake_upstream, open_session):
+    async def script(conn):
+        await conn.session_created()
+        update = await conn.expect("session.update")
+        assert update["session"]["audio"]["input"]["turn_detection"] is None
+        await conn.expect("input_audio_buffer.clear")  # the too-short commit
+        await conn.expect("input_audio_buffer.commit")
+        await conn.expect("response.create")
+        await conn.send(
+            "input_audio_buffer.committed", item_id="item_ptt", previous_item_id=None
+        )
+        await conn.reply("Got it.")
+        await conn.transcript("item_ptt", "Check my order.")
+        await conn.expect("input_audio_buffer.clear")
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    browser = await open_session(bot, push_to_talk=True)
+    await browser.send_audio(pcm_silence(40))
+    await browser.send(type="audio.commit")  # 40 ms: too short
+    assert (await browser.until("error"))["code"] == "audio_too_short"
+    for _ in range(5):
+        await browser.send_audio(pcm_silence(40))
+    await browser.send(type="audio.commit")
+    user = await browser.until("transcript.done", role="user")
+    assert user["text"] == "Check my order."
+    assert user["seq"] < browser.of_type("transcript.done")[0]["seq"]
+    assert browser.of_type("turn.latency")[0]["endpointing_ms"] is None
+    await browser.send(type="audio.clear")
+    await browser.drain(0.1)
+    await browser.close()
+    assert not fake.errors
+
+
+class FakeRecorder:
+    def __init__(self):
+        self.caller, self.bot, self.finished = [], [], None
+
+    def add_caller(self, audio, at_ms):
+        self.caller.append((len(audio), at_ms))
+
+    def add_bot(self, audio, at_ms):
+        self.bot.append((len(audio), at_ms))
+
+    def finish(self, path):
+        self.finished = path
+
+
+async def test_recorder_hook_gets_both_sides_and_is_linked(
+    fake_upstream, open_session, monkeypatch
+):
+    recorder = FakeRecorder()
+    monkeypatch.setattr(
+        "realtime.consumers.session.make_recorder",
+        lambda record_audio, audio_format: recorder if record_audio else None,
+    )
+
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("response.create")
+        await conn.reply("Hello.", audio_ms=200, chunks=2)
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, record_audio=True)
+    browser = await open_session(bot)
+    session_id = browser.events[0]["session_id"]
+    await browser.until("transcript.done")
+    await browser.send_audio(pcm_silence(20))
+    await browser.send(type="session.end")
+    await browser.until("session.ended")
+    await browser.close()
+    assert recorder.caller and recorder.caller[0][0] == 960
+    assert [n for n, _ in recorder.bot] == [4800, 4800]
+    assert (
+        recorder.bot[1][1] - recorder.bot[0][1] == 100
+    )  # contiguous on the session clock
+    assert recorder.finished.endswith(f"{session_id}.wav")
+    session = await database_sync_to_async(Session.objects.get)(pk=session_id)
+    assert (
+        session.recording.name.startswith("recordings/")
+        and session_id in session.recording.name
+    )
