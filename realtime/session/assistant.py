@@ -36,7 +36,10 @@ class AssistantOutput:
             return
         now = time.monotonic()
         if turn.first_audio_at is None:
-            turn.first_audio_at, turn.started_ms = now, self.now_ms()
+            # The caller's player queues items: this one starts where the last one ends.
+            now_ms = self.now_ms()
+            turn.started_ms = max(now_ms, self._bot_audio_end_ms)
+            turn.first_audio_at = now + (turn.started_ms - now_ms) / 1000
             await self._to_caller(
                 {
                     "type": "response.audio.started",
@@ -51,6 +54,9 @@ class AssistantOutput:
                 turn.started_ms + audio_ms(turn.audio_bytes, self.setup.bytes_per_ms),
             )
         turn.audio_bytes += len(audio)
+        self._bot_audio_end_ms = turn.started_ms + audio_ms(
+            turn.audio_bytes, self.setup.bytes_per_ms
+        )
         await self.transport.send_audio(audio)
 
     async def _measure_latency(self, turn: AssistantTurn, now: float) -> None:

@@ -34,6 +34,9 @@ class CallerInput:
         self._audio_backlog = bytearray()  # caller audio held while reconnecting
         self._uncommitted_ms = 0
         self._playback_waits: dict[str, Timer] = {}
+        self._bot_audio_end_ms = (
+            0  # session clock: where the bot audio sent so far ends
+        )
 
     @property
     def push_to_talk(self) -> bool:
@@ -179,6 +182,9 @@ class CallerInput:
         turn.interrupted, turn.heard_ms = True, end_ms
         turn.heard_text = heard_prefix(turn.text, end_ms, sent_ms)
         turn.ended_ms = (turn.started_ms or 0) + end_ms
+        self._bot_audio_end_ms = min(self._bot_audio_end_ms, turn.ended_ms)
+        if self.recorder is not None:
+            self.recorder.cut_bot(turn.ended_ms)  # generated, never played
         await self._to_caller(
             {
                 "type": "item.truncated",

@@ -26,4 +26,7 @@ class Recorder(Protocol):
 
     def add_bot(self, audio: bytes, at_ms: int) -> None: ...
 
+    def cut_bot(self, at_ms: int) -> None:
+        """Drop bot audio from `at_ms` on (flushed at a barge-in, never heard)."""
+
     def finish(self, path: str) -> None: ...

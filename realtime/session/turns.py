@@ -50,7 +50,8 @@ class AssistantTurn(Turn):
     final_text: str | None = None
     done: bool = False
     audio_bytes: int = 0  # assistant audio passed to the transport
-    first_audio_at: float | None = None  # time.monotonic() of the first audio byte
+    # time.monotonic() when the caller starts hearing it (queued after earlier items)
+    first_audio_at: float | None = None
     flushed: bool = False  # the caller interrupted: drop further audio of this item
     interrupted: bool = False
     heard_ms: int | None = None  # audio the caller heard before interrupting

@@ -46,13 +46,16 @@ async def test_push_to_talk_commits_and_asks_for_a_reply(fake_upstream, open_ses
 
 class FakeRecorder:
     def __init__(self):
-        self.caller, self.bot, self.finished = [], [], None
+        self.caller, self.bot, self.cuts, self.finished = [], [], [], None
 
     def add_caller(self, audio, at_ms):
         self.caller.append((len(audio), at_ms))
 
     def add_bot(self, audio, at_ms):
         self.bot.append((len(audio), at_ms))
+
+    def cut_bot(self, at_ms):
+        self.cuts.append(at_ms)
 
     def finish(self, path):
         self.finished = path
@@ -72,21 +75,22 @@ async def test_recorder_hook_gets_both_sides_and_is_linked(
         await conn.expect("session.update")
         await conn.expect("response.create")
         await conn.reply("Hello.", audio_ms=200, chunks=2)
+        await conn.reply("How can I help?", audio_ms=1000, chunks=1)  # queued behind
 
     fake = await fake_upstream(script)
     bot = await make_bot(fake.base_url, record_audio=True)
     browser = await open_session(bot)
     session_id = browser.events[0]["session_id"]
-    await browser.until("transcript.done")
+    await browser.until("transcript.done", text="How can I help?")
     await browser.send_audio(pcm_silence(20))
     await browser.send(type="session.end")
     await browser.until("session.ended")
     await browser.close()
     assert recorder.caller and recorder.caller[0][0] == 960
-    assert [n for n, _ in recorder.bot] == [4800, 4800]
-    assert (
-        recorder.bot[1][1] - recorder.bot[0][1] == 100
-    )  # contiguous on the session clock
+    assert [n for n, _ in recorder.bot] == [4800, 4800, 48000]
+    starts = [at for _, at in recorder.bot]
+    assert starts[1] - starts[0] == 100  # contiguous on the session clock
+    assert starts[2] == starts[0] + 200  # the second reply plays after the first
     assert recorder.finished.endswith(f"{session_id}.wav")
     session = await database_sync_to_async(Session.objects.get)(pk=session_id)
     assert (
