@@ -155,7 +155,7 @@ async def fake_upstream():
 def _make_bot(base_url: str, **fields: Any):
     connection = Connection.objects.create(
         name=f"Fake {base_url}",
-        kind="compatible",
+        kind=fields.pop("kind", "compatible"),
         base_url=base_url,
         api_key_env=fields.pop("api_key_env", ""),
     )

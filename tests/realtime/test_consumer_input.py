@@ -162,3 +162,28 @@ async def test_message_rate_limit(fake_upstream, open_session):
     await browser.close()
     appended = fake.connections[0].of_type("input_audio_buffer.append")
     assert len(appended) == 99  # session.start used one of the 100 in that second
+
+
+async def test_inactive_bot_is_refused_with_4409(fake_upstream, staff_cookie):
+    fake = await _silent_upstream(fake_upstream)
+    bot = await make_bot(fake.base_url, is_active=False)
+    browser = Browser(bot.pk, staff_cookie)
+    await browser.connect()
+    assert (await browser.until("error"))["code"] == "bot_inactive"
+    assert await browser.until_closed() == 4409
+    await browser.close()
+
+
+async def test_missing_api_key_is_a_readable_fatal_error(staff_cookie, monkeypatch):
+    monkeypatch.delenv("RELAY_MISSING_KEY", raising=False)
+    bot = await make_bot(
+        "https://api.openai.com/v1", kind="openai", api_key_env="RELAY_MISSING_KEY"
+    )
+    browser = Browser(bot.pk, staff_cookie)
+    await browser.connect()
+    await browser.send(type="session.start")
+    error = await browser.until("error")
+    assert error["code"] == "provider_config" and error["fatal"] is True
+    assert "RELAY_MISSING_KEY" in error["reason"]
+    assert await browser.until_closed() == 1011
+    await browser.close()
