@@ -127,6 +127,11 @@ class SessionConsumer(AsyncWebsocketConsumer):
                 await self._control(parse_control(text_data or ""))
         except ClientInputError as exc:
             await self._error(exc.reason, exc.code)
+        except Exception:  # a bug must not leave the session open and unrecorded
+            logger.exception("Session consumer failed on a browser message")
+            await self._error(
+                "The server failed to handle that message.", "server_error"
+            )
 
     async def _control(self, message: dict[str, Any]) -> None:
         mtype = message["type"]

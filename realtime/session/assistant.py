@@ -37,6 +37,7 @@ class AssistantOutput:
         now = time.monotonic()
         if turn.first_audio_at is None:
             # The caller's player queues items: this one starts where the last one ends.
+            # (Replaces a start set by an earlier transcript delta.)
             now_ms = self.now_ms()
             turn.started_ms = max(now_ms, self._bot_audio_end_ms)
             turn.first_audio_at = now + (turn.started_ms - now_ms) / 1000
@@ -82,6 +83,8 @@ class AssistantOutput:
         )
         delta = event.get("delta") or ""
         turn.deltas.append(delta)
+        if turn.started_ms is None:  # text-only replies; audio sets its own start
+            turn.started_ms = self.now_ms()
         await self._to_caller(
             {
                 "type": "transcript.delta",
@@ -161,6 +164,9 @@ class AssistantOutput:
         if turn.done:
             return
         turn.done = True
+        if not turn.text and not turn.audio_bytes:
+            turn.stored = True  # an empty item (cancelled at once): nothing to keep
+            return
         sent_ms = audio_ms(turn.audio_bytes, self.setup.bytes_per_ms)
         if turn.interrupted and turn.heard_ms is not None:
             turn.heard_text = heard_prefix(turn.text, turn.heard_ms, sent_ms)

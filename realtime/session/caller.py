@@ -177,7 +177,7 @@ class CallerInput:
             if not turn.stored:
                 self._store_turn(turn)
             return  # the caller heard all of it
-        if send:
+        if send and not turn.previous_connection:  # the new connection lacks the item
             await self._send_upstream(protocol.truncate(turn.item_id, end_ms))
         turn.interrupted, turn.heard_ms = True, end_ms
         turn.heard_text = heard_prefix(turn.text, end_ms, sent_ms)

@@ -84,7 +84,11 @@ class Reconnection:
         if next_event is not None:
             await self._send_on(client, next_event)
         elif lost_response and self.closing_reason is None:
-            await self._request_response(protocol.response_create())
+            await self._request_response(
+                protocol.response_create()
+            )  # answer the caller
+        elif lost_response:
+            self.request_end(reason=self.closing_reason)  # the closing line was cut off
 
     def _maybe_reconnect_between_turns(self) -> None:
         """Move to a fresh connection before the upstream's hard cap, while nobody speaks."""
@@ -97,7 +101,13 @@ class Reconnection:
     def _settle_for_reconnect(self) -> None:
         """Before a new connection: nothing more will come for items in flight."""
         self._abandon_truncations()
+        # Calls of an unfinished response cannot be answered on the new connection.
+        self._tool_batches_sent.update(
+            t.response_id for t in self.conversation.tool_turns()
+        )
         for turn in self.conversation.turns:
+            if isinstance(turn, AssistantTurn):
+                turn.previous_connection = True
             if isinstance(turn, UserTurn) and not turn.stored:
                 turn.complete = True
                 self._store_turn(turn)

@@ -48,8 +48,8 @@ class SessionRunner(
         store: SessionStore,
         *,
         recorder: Recorder | None = None,
-        recording_path: tuple[str, str]
-        | None = None,  # (absolute path, MEDIA_ROOT name)
+        # (absolute path, name relative to MEDIA_ROOT) of the recording
+        recording_path: tuple[str, str] | None = None,
         ended_extra: dict[str, Any] | None = None,  # more fields for `session.ended`
     ) -> None:
         self.setup = setup

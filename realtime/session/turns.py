@@ -53,6 +53,7 @@ class AssistantTurn(Turn):
     # time.monotonic() when the caller starts hearing it (queued after earlier items)
     first_audio_at: float | None = None
     flushed: bool = False  # the caller interrupted: drop further audio of this item
+    previous_connection: bool = False  # made on an earlier upstream connection
     interrupted: bool = False
     heard_ms: int | None = None  # audio the caller heard before interrupting
     heard_text: str = ""

@@ -3,7 +3,7 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from botbuilder.models import Session
+from botbuilder.models import Session, TranscriptItem
 from tests.realtime.conftest import make_bot
 from tests.realtime.fake_upstream import pcm_silence
 
@@ -97,3 +97,62 @@ async def test_recorder_hook_gets_both_sides_and_is_linked(
         session.recording.name.startswith("recordings/")
         and session_id in session.recording.name
     )
+
+
+async def test_text_only_replies_are_relayed_and_stored(fake_upstream, open_session):
+    async def script(conn):
+        await conn.session_created()
+        update = await conn.expect("session.update")
+        assert update["session"]["output_modalities"] == ["text"]
+        await conn.expect("response.create")
+        response_id, item_id = "resp_text", "item_text"
+        await conn.response_start(response_id)
+        await conn.send(
+            "response.output_item.added",
+            response_id=response_id,
+            item={"id": item_id, "type": "message", "role": "assistant"},
+        )
+        for delta in ("We open ", "at nine."):
+            await conn.send(
+                "response.output_text.delta",
+                response_id=response_id,
+                item_id=item_id,
+                delta=delta,
+            )
+        await conn.send(
+            "response.output_text.done",
+            response_id=response_id,
+            item_id=item_id,
+            text="We open at nine.",
+        )
+        await conn.send(
+            "response.output_item.done",
+            response_id=response_id,
+            item={
+                "id": item_id,
+                "type": "message",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": "We open at nine."}],
+            },
+        )
+        await conn.response_done(response_id)
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(
+        fake.base_url, greeting_mode="model_first", output_modality="text"
+    )
+    browser = await open_session(bot)
+    session_id = browser.events[0]["session_id"]
+    done = await browser.until("transcript.done")
+    assert done["text"] == "We open at nine." and done["role"] == "assistant"
+    assert [d["delta"] for d in browser.of_type("transcript.delta")] == [
+        "We open ",
+        "at nine.",
+    ]
+    await browser.until("usage")
+    await browser.close()
+    assert browser.audio == b""
+    item = await database_sync_to_async(TranscriptItem.objects.get)(
+        session_id=session_id
+    )
+    assert item.text == "We open at nine." and item.started_ms is not None
