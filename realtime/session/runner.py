@@ -10,6 +10,7 @@ a new connection in `reconnect.py`; this module owns the state and the start and
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,8 @@ from realtime.upstream import UpstreamClient, UpstreamConnectError
 
 logger = logging.getLogger(__name__)
 
+# Sees every event sent to the caller (not audio): e.g. a live monitor's group_send.
+Observer = Callable[[dict[str, Any]], Awaitable[None]]
 # Wait this long for a reconnect to finish before giving up on an outgoing event.
 UPSTREAM_READY_TIMEOUT_S = 15.0
 CLOSE_GOING_AWAY = 1001  # what the upstream sends when its 60-minute cap is reached
@@ -51,6 +54,7 @@ class SessionRunner(
         # (absolute path, name relative to MEDIA_ROOT) of the recording
         recording_path: tuple[str, str] | None = None,
         ended_extra: dict[str, Any] | None = None,  # more fields for `session.ended`
+        observer: Observer | None = None,
     ) -> None:
         self.setup = setup
         self.transport = transport
@@ -58,6 +62,7 @@ class SessionRunner(
         self.recorder = recorder
         self.recording_path = recording_path
         self.ended_extra = ended_extra or {}
+        self.observer = observer
         self.conversation = Conversation()
         self.responses = ResponseQueue()
         self.idle = IdlePolicy(
@@ -109,6 +114,11 @@ class SessionRunner(
 
     async def _to_caller(self, event: dict[str, Any]) -> None:
         await self.transport.send_event(event)
+        if self.observer is not None:
+            try:
+                await self.observer(event)
+            except Exception:
+                logger.exception("Session observer failed")
 
     async def _error_to_caller(
         self, reason: str, code: str, fatal: bool = False
