@@ -227,3 +227,44 @@ async def test_slow_tool_says_its_line_while_working(
     await browser.until("transcript.done", role="assistant", text="It ships tomorrow.")
     await browser.close()
     assert not fake.errors
+
+
+async def test_transfer_call_is_recorded_after_the_transfer_line(
+    fake_upstream, open_session
+):
+    transfer_tool = {
+        "name": "transfer_call",
+        "kind": "builtin",
+        "builtin": "transfer_call",
+        "description": "Hand the caller to a human.",
+        "parameters": {"type": "object", "properties": {"reason": {"type": "string"}}},
+    }
+
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("response.create")
+        response_id = new_id("resp")
+        await conn.response_start(response_id)
+        call = await conn.function_call(
+            response_id, "transfer_call", '{"reason": "refund"}'
+        )
+        await conn.response_done(response_id, output=[call])
+        await conn.expect("conversation.item.create")
+        line = await conn.expect("response.create")
+        conn.line = line["response"]["instructions"]
+        await conn.reply(
+            "I am transferring you to a colleague now. Please hold.", audio_ms=100
+        )
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait", tools=[transfer_tool])
+    browser = await open_session(bot)
+    await browser.send(type="text", text="I want a human.")
+    ended = await browser.until("session.ended")
+    assert ended["reason"] == "transferred"
+    await browser.close()
+    assert fake.connections[0].line == (
+        EXACT_LINE_PREFIX + "I am transferring you to a colleague now. Please hold."
+    )
+    assert (await get_session(ended["session_id"])).end_reason == "transferred"
