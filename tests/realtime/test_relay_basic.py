@@ -206,6 +206,7 @@ async def test_session_started_describes_the_session(fake_upstream, open_session
     assert started["instructions"]["sections"][0]["key"] == "instructions"
     session = await get_session(started["session_id"])
     assert session.variables == {"customer_name": "Bilbo"}
+    assert session.started_by_id is not None and session.channel == "preview"
     assert (
         session.config_snapshot["session"]["audio"]["input"]["turn_detection"] is None
     )
