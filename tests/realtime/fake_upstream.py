@@ -305,6 +305,10 @@ class FakeUpstream:
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
+    def shut_down(self) -> None:
+        """Stop listening and close open connections with 1001, without waiting."""
+        self._server.close()
+
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()

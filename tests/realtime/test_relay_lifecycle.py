@@ -303,3 +303,49 @@ async def test_api_key_reaches_the_upstream_only(
     assert secret not in json.dumps(browser.events)  # ... but never the key
     assert "Connecting upstream to ws://127.0.0.1" in caplog.text
     assert secret not in caplog.text
+
+
+async def test_failed_reconnect_ends_the_session_as_failed(fake_upstream, open_session):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        fake.shut_down()  # no more connections; this one goes away (1001)
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    browser = await open_session(bot)
+    ended = await browser.until("session.ended")
+    assert ended["status"] == "failed" and ended["reason"] == "upstream_error"
+    error = browser.of_type("error")[0]
+    assert error["fatal"] and "Reconnecting to the model failed" in error["reason"]
+    await browser.close()
+    session = await get_session(ended["session_id"])
+    assert session.status == "failed" and "Reconnecting" in session.end_detail
+
+
+async def test_failed_transcription_is_reported_and_stored_empty(
+    fake_upstream, open_session
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.user_turn("item_u")
+        await conn.send(
+            "conversation.item.input_audio_transcription.failed",
+            item_id="item_u",
+            content_index=0,
+            error={"type": "transcription_error", "message": "Audio unclear."},
+        )
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    browser = await open_session(bot)
+    error = await browser.until("error")
+    assert (
+        error["code"] == "transcription_failed" and "Audio unclear." in error["reason"]
+    )
+    await browser.close()
+    rows = await get_items(browser.events[0]["session_id"])
+    assert [(r["role"], r["text"], r["upstream_item_id"]) for r in rows] == [
+        ("user", "", "item_u")
+    ]
