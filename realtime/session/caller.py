@@ -140,22 +140,37 @@ class CallerInput:
     # --- barge-in --------------------------------------------------------------------------
 
     async def _barge_in(self) -> None:
-        """The caller started speaking: flush bot audio that may still be playing."""
+        """The caller started speaking: flush bot audio that may still be playing.
+
+        The item being played is truncated to what the caller reports (or the estimate);
+        items queued behind it were never heard and are truncated to 0 ms.
+        """
         if not self.setup.interrupt_response:
             return  # the bot is configured to finish its sentence
-        turn = self.conversation.last_audio_turn()
-        if turn is None or turn.flushed or turn.item_id in self._playback_waits:
+        now = time.monotonic()
+        audible = [
+            t
+            for t in self.conversation.audio_turns()
+            if not t.flushed
+            and t.item_id not in self._playback_waits
+            and is_probably_playing(
+                now, t.first_audio_at, audio_ms(t.audio_bytes, self.setup.bytes_per_ms)
+            )
+        ]
+        if not audible:
             return
-        sent_ms = audio_ms(turn.audio_bytes, self.setup.bytes_per_ms)
-        if not is_probably_playing(time.monotonic(), turn.first_audio_at, sent_ms):
-            return
-        turn.flushed = True
-        await self._to_caller({"type": "playback.flush", "item_id": turn.item_id})
-        timer = Timer("playback-report")
-        self._playback_waits[turn.item_id] = timer
-        timer.start(
-            PLAYBACK_REPORT_TIMEOUT_S, lambda: self._resolve_truncation(turn, None)
+        started = [t for t in audible if t.first_audio_at <= now]
+        playing = started[-1] if started else audible[0]
+        queued = audible[audible.index(playing) + 1 :]
+        for turn in (playing, *queued):
+            turn.flushed = True
+            self._playback_waits[turn.item_id] = Timer("playback-report")
+        await self._to_caller({"type": "playback.flush", "item_id": playing.item_id})
+        self._playback_waits[playing.item_id].start(
+            PLAYBACK_REPORT_TIMEOUT_S, lambda: self._resolve_truncation(playing, None)
         )
+        for turn in queued:
+            await self._resolve_truncation(turn, 0)
 
     def _truncation_pending(self, turn: AssistantTurn) -> bool:
         return turn.item_id in self._playback_waits

@@ -186,5 +186,9 @@ class Conversation:
                 return turn
         return None
 
+    def audio_turns(self) -> list[AssistantTurn]:
+        """Assistant turns that sent audio, in the order the caller hears them."""
+        return [t for t in self.turns if isinstance(t, AssistantTurn) and t.audio_bytes]
+
     def ordered(self) -> list[Turn]:
         return sorted(self.turns, key=lambda t: t.seq)

@@ -185,3 +185,46 @@ async def test_no_barge_in_after_the_reply_has_finished_playing(
     await browser.close()
     assert browser.of_type("playback.flush") == []
     assert "conversation.item.truncate" not in fake.connections[0].sent_types()
+
+
+async def test_barge_in_truncates_queued_replies_to_nothing(
+    fake_upstream, open_session
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("response.create")
+        conn.first = (await conn.reply("One moment please.", audio_ms=1000))[1]
+        await conn.expect("response.create")  # the typed question, answered at once
+        conn.second = (await conn.reply(REPLY, audio_ms=3000))[1]
+        await conn.send(
+            "input_audio_buffer.speech_started", item_id="item_u", audio_start_ms=0
+        )
+        conn.truncates = [
+            await conn.expect("conversation.item.truncate") for _ in range(2)
+        ]
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting="One moment please.")
+    browser = await open_session(bot)
+    session_id = browser.events[0]["session_id"]
+    await browser.send(type="text", text="When do you open?")
+    flush = await browser.until("playback.flush")
+    conn = fake.connections[0]
+    assert flush["item_id"] == conn.first  # the one being heard, not the queued reply
+    await browser.send(type="playback", item_id=conn.first, played_ms=400)
+    await browser.until("item.truncated", item_id=conn.first)
+    await browser.close()
+    assert not fake.errors
+    assert {(t["item_id"], t["audio_end_ms"]) for t in conn.truncates} == {
+        (conn.first, 400),
+        (conn.second, 0),
+    }
+    rows = await database_sync_to_async(
+        lambda: list(
+            TranscriptItem.objects.filter(session_id=session_id, role="assistant")
+            .order_by("seq")
+            .values_list("interrupted", "heard_text")
+        )
+    )()
+    assert rows == [(True, heard_prefix("One moment please.", 400, 1000)), (True, "")]
