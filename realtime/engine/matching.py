@@ -32,6 +32,7 @@ NUMBER_WORDS = frozenset(
 )
 SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
+TITLE_BONUS = 1.25
 
 
 def stem(word: str) -> str:
@@ -43,19 +44,25 @@ def stem(word: str) -> str:
     return word.rstrip("e") if len(word) > 3 else word
 
 
-def terms(text: str) -> list[str]:
-    """Content stems of `text`, expanded with synonyms."""
-    out: list[str] = []
-    for w in words(text):
-        if w in STOPWORDS or w in NUMBER_WORDS:
-            continue
-        out.append(stem(w))
-        seen = {w}
-        while w in SYNONYMS and SYNONYMS[w] not in seen:
-            w = SYNONYMS[w]
-            seen.add(w)
-            out.append(stem(w))
+def alternatives(word: str) -> list[str]:
+    """The stem of `word` and of its synonyms (followed transitively)."""
+    out, seen = [stem(word)], {word}
+    while word in SYNONYMS and SYNONYMS[word] not in seen:
+        word = SYNONYMS[word]
+        seen.add(word)
+        out.append(stem(word))
     return out
+
+
+def content_words(text: str) -> list[str]:
+    """Words of `text` that carry meaning (no stopwords, no numbers), in order, unique."""
+    kept = [w for w in words(text) if w not in STOPWORDS and w not in NUMBER_WORDS]
+    return list(dict.fromkeys(kept))
+
+
+def terms(text: str) -> list[str]:
+    """Content stems of `text` (what a document is indexed by)."""
+    return [stem(w) for w in content_words(text)]
 
 
 @dataclass(frozen=True)
@@ -75,24 +82,33 @@ def _similar(a: str, b: str) -> float:
 
 
 def score_all(query: str, candidates: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
-    """(score 0..1, candidate), best first: idf-weighted share of the query's terms found."""
-    query_terms = list(dict.fromkeys(terms(query)))
-    if not query_terms or not candidates:
+    """(score, candidate), best first. The score is the idf-weighted share of the query's
+    content words found in the candidate (title words count 25 % more); a word found in no
+    candidate weighs most, so a question about something else scores low."""
+    query_words = content_words(query)
+    if not query_words or not candidates:
         return [(0.0, c) for c in candidates]
-    docs = [set(terms(c.key.replace("_", " ")) * 2 + terms(c.text)) for c in candidates]
+    docs = [set(terms(c.key.replace("_", " ")) + terms(c.text)) for c in candidates]
     titles = [set(terms(c.key.replace("_", " "))) for c in candidates]
     n_docs = len(docs)
+
+    def match(alts: list[str], doc: set[str]) -> float:
+        return max((_similar(a, t) for a in alts for t in doc), default=0.0)
+
+    weighted = []
+    for word in query_words:
+        alts = alternatives(word)
+        df = sum(1 for d in docs if match(alts, d) > 0)
+        weighted.append((alts, math.log(1 + (n_docs + 1) / (df + 0.5))))
+    total = sum(weight for _, weight in weighted)
     scored = []
     for cand, doc, title in zip(candidates, docs, titles, strict=True):
-        total = gained = 0.0
-        for term in query_terms:
-            df = sum(1 for d in docs if any(_similar(term, t) for t in d))
-            weight = math.log(1 + (n_docs + 1) / (df + 0.5)) if df else 0.0
-            total += weight or 0.5  # unknown words still dilute the match
-            best = max((_similar(term, t) for t in doc), default=0.0)
-            if best and any(_similar(term, t) for t in title):
-                best *= 1.25  # words of the title or tool name count more
-            gained += weight * min(best, 1.25)
-        scored.append((gained / total if total else 0.0, cand))
+        gained = 0.0
+        for alts, weight in weighted:
+            found = match(alts, doc)
+            if found and match(alts, title):
+                found *= TITLE_BONUS
+            gained += weight * found
+        scored.append((gained / total, cand))
     scored.sort(key=lambda pair: -pair[0])
     return scored
