@@ -11,7 +11,7 @@ from realtime.engine.matching import Candidate, score_all
 
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
 SEARCH_TOOL = "search_knowledge"
-MATCH_MIN_SCORE = 0.5  # share of the question that must be found to answer from it
+MATCH_MIN_SCORE = 0.55  # share of the question that must be found to answer from it
 NO_INFORMATION = "I'm sorry, I don't have information on that."
 DEFAULT_GREETING = "Hello, how can I help you?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')

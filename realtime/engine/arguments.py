@@ -107,11 +107,11 @@ def _value_for(name: str, prop: dict[str, Any], utterance: str) -> Any:
         return date_in(utterance) or None
     if any(w in label for w in ("number", "digits", " id", "code", "zip", "phone")):
         return digits_in(utterance) or None
+    if any(w in name.lower() for w in FREE_TEXT_NAMES):
+        return utterance.strip()
     quoted = QUOTED_RE.search(utterance)
     if quoted:
         return quoted.group(1)
-    if any(w in name.lower() for w in FREE_TEXT_NAMES):
-        return utterance.strip()
     return None
 
 

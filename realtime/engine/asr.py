@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 ASR_SAMPLE_RATE_HZ = 16000  # the bundled acoustic model's rate
 PADDING_S = 0.3  # silence around a turn helps the decoder find word boundaries
 DECODERS_PER_THREAD = 4
+DECODER_OPTIONS: dict[str, object] = {}  # extra pocketsphinx options (tuning)
 GENERAL_MODEL = ""  # model key of pocketsphinx's bundled general English LM
 
 _model_dir = Path(tempfile.mkdtemp(prefix="offline-engine-lm-"))
@@ -61,7 +62,8 @@ def _decoder(key: str) -> Decoder:
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    options = {"samprate": ASR_SAMPLE_RATE_HZ, "loglevel": "FATAL", "dither": True, "seed": 1}
+    options = {"samprate": ASR_SAMPLE_RATE_HZ, "loglevel": "FATAL", "dither": True, "seed": 1,
+               **DECODER_OPTIONS}
     if key != GENERAL_MODEL:
         options["lm"] = str(_model_dir / f"{key}.arpa")
         options["dict"] = str(_model_dir / f"{key}.dict")

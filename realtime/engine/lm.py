@@ -20,7 +20,7 @@ BACKGROUND_WORDS = 5000  # common words a caller may use beyond the session text
 # Generic ways callers open and close a request (not specific to any bot).
 CALLER_PHRASES = (
     "hello", "hi", "yes", "no", "yes please", "no thank you", "thank you", "thanks",
-    "goodbye", "bye", "okay", "sorry", "i have a question", "i want to", "i would like to",
+    "goodbye", "bye", "thank you bye", "thanks bye", "that is all", "okay", "sorry", "i have a question", "i want to", "i would like to",
     "i need to", "can i", "can you", "could you tell me", "do you", "do you have",
     "how do i", "how much is", "how long does it take", "what is", "what are your",
     "when do you", "where is my", "which", "is it possible to", "my number is",

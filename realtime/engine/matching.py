@@ -13,7 +13,7 @@ STOPWORDS = frozenset(
     "do does did i me my we our you your it its this that these those there here what which "
     "who whom how can could would should will shall may might must have has had please "
     "about into than then so not no yes just like want need tell know get got let us they "
-    "them their he she his her hi hello okay um uh".split()
+    "them their he she his her hi hello okay um uh many much long also any some".split()
 )
 # Everyday equivalents callers use for words bots write (generic, not bot-specific).
 SYNONYMS = {
@@ -22,10 +22,10 @@ SYNONYMS = {
     "agent": "human", "operator": "human", "representative": "human", "colleague": "human",
     "bye": "goodbye", "goodbye": "end", "parcel": "package", "package": "order",
     "cost": "price", "costs": "price", "fee": "price", "pay": "payment", "paying": "payment",
-    "open": "opening", "close": "closed", "hours": "opening", "weekend": "saturday",
-    "weekends": "saturday", "deliver": "delivery", "shipping": "delivery",
+    "open": "opening", "close": "closed", "hours": "opening", "deliver": "delivery", "shipping": "delivery",
     "arrive": "delivery", "track": "status", "where": "status", "address": "delivery",
-    "cancel": "cancelling", "talk": "speak",
+    "cancel": "cancelling", "talk": "speak", "speak": "human", "thank": "goodbye",
+    "thanks": "goodbye",
 }
 NUMBER_WORDS = frozenset(
     "zero oh one two three four five six seven eight nine ten eleven twelve".split()
@@ -81,15 +81,19 @@ def _similar(a: str, b: str) -> float:
     return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
 
 
+def _expanded(text: str) -> set[str]:
+    """Stems of `text` plus their synonyms' stems (a document's index)."""
+    return {alt for w in content_words(text) for alt in alternatives(w)}
+
+
 def score_all(query: str, candidates: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
     """(score, candidate), best first. The score is the idf-weighted share of the query's
-    content words found in the candidate (title words count 25 % more); a word found in no
-    candidate weighs most, so a question about something else scores low."""
+    content words found in the candidate (title words count 25 % more)."""
     query_words = content_words(query)
     if not query_words or not candidates:
         return [(0.0, c) for c in candidates]
-    docs = [set(terms(c.key.replace("_", " ")) + terms(c.text)) for c in candidates]
-    titles = [set(terms(c.key.replace("_", " "))) for c in candidates]
+    titles = [_expanded(c.key.replace("_", " ")) for c in candidates]
+    docs = [title | _expanded(c.text) for c, title in zip(candidates, titles, strict=True)]
     n_docs = len(docs)
 
     def match(alts: list[str], doc: set[str]) -> float:
@@ -99,7 +103,9 @@ def score_all(query: str, candidates: Sequence[Candidate]) -> list[tuple[float, 
     for word in query_words:
         alts = alternatives(word)
         df = sum(1 for d in docs if match(alts, d) > 0)
-        weighted.append((alts, math.log(1 + (n_docs + 1) / (df + 0.5))))
+        # A word no candidate has weighs like the rarest known word: it may be a
+        # misheard word as well as a topic the knowledge lacks.
+        weighted.append((alts, math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))))
     total = sum(weight for _, weight in weighted)
     scored = []
     for cand, doc, title in zip(candidates, docs, titles, strict=True):

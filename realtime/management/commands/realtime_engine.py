@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []
     help = "Run the offline GA-protocol speech engine (pocketsphinx + eSpeak NG) on 127.0.0.1."
 
     def add_arguments(self, parser):
