@@ -18,6 +18,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -79,16 +80,32 @@ class Search:
         import bm25s
 
         self.docs = [s for s in snapshot.snippets if s.id in retrievable_ids]
-        corpus = [f"{s.title}. {s.content}" for s in self.docs]
-        self.bm25s = bm25s
+        corpus = [f"{s.title}. {s.title}. {s.content}" for s in self.docs]
         self.index = bm25s.BM25()
-        self.index.index(bm25s.tokenize(corpus, stopwords="en", show_progress=False),
-                         show_progress=False)
+        self.index.index([self.tokens(text) for text in corpus], show_progress=False)
+
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        """Lower-case words without stopwords, light suffix stemming (like the relay's)."""
+        stop = set("a an and are as at be by can could do does for from have how i in is it "
+                   "me my of on or our please the to was we what when where which who why "
+                   "will with would you your".split())
+        out = []
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            if word in stop:
+                continue
+            for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
+                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                    word = word[: -len(suffix)]
+                    break
+            out.append(word.rstrip("e") if len(word) > 3 else word)
+        return out
 
     def __call__(self, query: str) -> dict:
-        tokens = self.bm25s.tokenize([query], stopwords="en", show_progress=False)
-        if not tokens.vocab:
+        tokens = [t for t in self.tokens(query) if t in self.index.vocab_dict]
+        if not tokens:
             return {"results": []}
+        tokens = [tokens]
         ids, scores = self.index.retrieve(tokens, k=min(3, len(self.docs)), show_progress=False)
         return {"results": [{"title": self.docs[i].title, "content": self.docs[i].content}
                             for i, score in zip(ids[0], scores[0], strict=True) if score > 0]}

@@ -7,11 +7,12 @@ from typing import Any
 
 from botbuilder.assembly.knowledge import parse_knowledge
 from realtime.engine.arguments import extract_arguments
-from realtime.engine.matching import Candidate, score_all
+from realtime.engine.matching import Candidate, score_all, search_query
 
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
 SEARCH_TOOL = "search_knowledge"
 MATCH_MIN_SCORE = 0.55  # share of the question that must be found to answer from it
+NBEST_RANK_PENALTY = 0.15  # score a lower-ranked hypothesis must gain per rank
 NO_INFORMATION = "I'm sorry, I don't have information on that."
 DEFAULT_GREETING = "Hello, how can I help you?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')
@@ -45,14 +46,36 @@ def greeting(session: dict[str, Any]) -> str:
     return found.group(1) if found else DEFAULT_GREETING
 
 
+def _candidates(session: dict[str, Any]) -> list[Candidate]:
+    candidates = [Candidate(t, "snippet", b) for t, b in parse_knowledge(
+        session.get("instructions") or "")]
+    return candidates + [Candidate(t["name"], "tool", t.get("description") or "")
+                         for t in _tools(session) if t["name"] != SEARCH_TOOL]
+
+
+def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
+    """The recognition alternative that the session's knowledge and tools explain best.
+
+    The decoder's best path wins unless a lower-ranked one matches a snippet or tool
+    clearly better (a domain rescoring of the n-best list)."""
+    if len(hypotheses) < 2:
+        return hypotheses[0] if hypotheses else ""
+    candidates = _candidates(session)
+    best_text, best_score = hypotheses[0], -1.0
+    for rank, text in enumerate(hypotheses):
+        ranked = score_all(text, candidates)
+        score = ranked[0][0] if ranked else 0.0
+        score = (score if score >= MATCH_MIN_SCORE else 0.0) - NBEST_RANK_PENALTY * rank
+        if score > best_score:
+            best_text, best_score = text, score
+    return best_text
+
+
 def answer_utterance(session: dict[str, Any], utterance: str) -> Plan:
     """Best snippet's text, a tool call, a knowledge search, or a plain 'no information'."""
     snippets = parse_knowledge(session.get("instructions") or "")
     tools = _tools(session)
-    candidates = [Candidate(title, "snippet", body) for title, body in snippets]
-    candidates += [Candidate(t["name"], "tool", t.get("description") or "")
-                   for t in tools if t["name"] != SEARCH_TOOL]
-    ranked = score_all(utterance, candidates)
+    ranked = score_all(utterance, _candidates(session))
     if ranked and ranked[0][0] >= MATCH_MIN_SCORE:
         best = ranked[0][1]
         if best.kind == "snippet":
@@ -61,7 +84,8 @@ def answer_utterance(session: dict[str, Any], utterance: str) -> Plan:
         args = extract_arguments(tool.get("parameters"), utterance)
         return Plan(calls=[(tool["name"], args)], matched=tool["name"])
     if any(t["name"] == SEARCH_TOOL for t in tools):
-        return Plan(calls=[(SEARCH_TOOL, {"query": utterance})], matched=SEARCH_TOOL)
+        return Plan(calls=[(SEARCH_TOOL, {"query": search_query(utterance)})],
+                    matched=SEARCH_TOOL)
     return Plan(text=NO_INFORMATION)
 
 

@@ -21,6 +21,7 @@ from realtime.engine.lm import build_language_model
 logger = logging.getLogger(__name__)
 
 ASR_SAMPLE_RATE_HZ = 16000  # the bundled acoustic model's rate
+NBEST = 8  # alternatives handed to intent matching (cheap: read off the lattice)
 PADDING_S = 0.3  # silence around a turn helps the decoder find word boundaries
 DECODERS_PER_THREAD = 4
 DECODER_OPTIONS: dict[str, object] = {}  # extra pocketsphinx options (tuning)
@@ -74,8 +75,12 @@ def _decoder(key: str) -> Decoder:
     return decoder
 
 
-def transcribe(samples: np.ndarray, rate_hz: int, key: str = GENERAL_MODEL) -> str:
-    """Words heard in int16 mono audio at `rate_hz` ("" for none). Blocking."""
+def _clean(text: str) -> str:
+    return " ".join(w for w in text.split() if not w.startswith(("<", "[", "++")))
+
+
+def transcribe(samples: np.ndarray, rate_hz: int, key: str = GENERAL_MODEL) -> list[str]:
+    """Hypotheses for int16 mono audio at `rate_hz`, best first ([] for none). Blocking."""
     pcm = resample(samples, rate_hz, ASR_SAMPLE_RATE_HZ)
     pad = np.zeros(int(PADDING_S * ASR_SAMPLE_RATE_HZ), np.int16)
     pcm = np.concatenate([pad, pcm, pad])
@@ -84,4 +89,17 @@ def transcribe(samples: np.ndarray, rate_hz: int, key: str = GENERAL_MODEL) -> s
     decoder.process_raw(pcm.tobytes(), full_utt=True)
     decoder.end_utt()
     hyp = decoder.hyp()
-    return " ".join(w for w in (hyp.hypstr if hyp else "").split() if not w.startswith("<"))
+    best = _clean(hyp.hypstr) if hyp else ""
+    if not best:
+        return []
+    hypotheses = [best]
+    try:
+        for i, alternative in enumerate(decoder.nbest()):
+            if i >= NBEST:
+                break
+            text = _clean(alternative.hypstr)
+            if text and text not in hypotheses:
+                hypotheses.append(text)
+    except RuntimeError:  # no lattice for this utterance: the best path is all there is
+        pass
+    return hypotheses

@@ -14,9 +14,9 @@ from pathlib import Path
 from pocketsphinx import get_model_path
 
 COMMON_WORDS_PATH = Path(__file__).with_name("data") / "common_words.txt"
-SESSION_UNIGRAM_WEIGHT = 0.9  # share of unigram mass on the session's own words
+COMMON_BIGRAMS_PATH = Path(__file__).with_name("data") / "common_bigrams.txt"
+SESSION_WEIGHT = 0.8  # share of probability on the session's own texts vs common English
 ABSOLUTE_DISCOUNT = 0.5
-BACKGROUND_WORDS = 5000  # common words a caller may use beyond the session texts
 # Generic ways callers open and close a request (not specific to any bot).
 CALLER_PHRASES = (
     "hello", "hi", "yes", "no", "yes please", "no thank you", "thank you", "thanks",
@@ -78,8 +78,17 @@ def pronunciations() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
-def common_words() -> tuple[str, ...]:
-    return tuple(COMMON_WORDS_PATH.read_text(encoding="utf-8").split())
+def background() -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(unigram probs, bigram probs by context) of common English, from data/ (see there)."""
+    unigrams = {}
+    for line in COMMON_WORDS_PATH.read_text(encoding="utf-8").splitlines():
+        word, log10p = line.split()
+        unigrams[word] = 10 ** float(log10p)
+    bigrams: dict[str, dict[str, float]] = defaultdict(dict)
+    for line in COMMON_BIGRAMS_PATH.read_text(encoding="utf-8").splitlines():
+        context, word, log10p = line.split()
+        bigrams[context][word] = 10 ** float(log10p)
+    return unigrams, dict(bigrams)
 
 
 @dataclass(frozen=True)
@@ -89,8 +98,12 @@ class LanguageModel:
     vocabulary: frozenset[str]
 
 
+def _log10(p: float) -> float:
+    return math.log10(p) if p > 0 else -99.0
+
+
 def build_language_model(texts: list[str]) -> LanguageModel:
-    """Bigram ARPA over the session texts + caller phrases, backing off to common words."""
+    """Bigram ARPA: the session texts + caller phrases, interpolated with common English."""
     known = pronunciations()
     corpus = [
         ["<s>"] + [w for w in s if w in known] + ["</s>"]
@@ -99,42 +112,41 @@ def build_language_model(texts: list[str]) -> LanguageModel:
     corpus = [s for s in corpus if len(s) > 2]
     unigram_counts = Counter(w for s in corpus for w in s[1:])
     bigram_counts = Counter((a, b) for s in corpus for a, b in zip(s, s[1:], strict=False))
-    background = [w for w in common_words()[:BACKGROUND_WORDS] if w in known]
-    zipf_total = sum(1.0 / (rank + 1) for rank in range(len(background)))
+    bg_uni, bg_bi = background()
+    bg_uni = {w: p for w, p in bg_uni.items() if w in known}
+    lam = SESSION_WEIGHT
     session_total = sum(unigram_counts.values())
+    vocab = sorted(set(unigram_counts) | set(bg_uni) | {"</s>"})
+    p_uni = {w: lam * unigram_counts.get(w, 0) / session_total + (1 - lam) * bg_uni.get(w, 0)
+             for w in vocab}
+    p_uni["</s>"] = max(p_uni["</s>"], 1e-4)
 
-    vocab = sorted(set(unigram_counts) | set(background) | {"<s>"})
-    p_uni: dict[str, float] = {}
-    bg_rank = {w: r for r, w in enumerate(background)}
-    for w in vocab:
-        p = SESSION_UNIGRAM_WEIGHT * unigram_counts.get(w, 0) / session_total
-        if w in bg_rank:
-            p += (1 - SESSION_UNIGRAM_WEIGHT) / (bg_rank[w] + 1) / zipf_total
-        p_uni[w] = p
-    p_uni["<s>"] = 0.0
-
-    followers: dict[str, list[str]] = defaultdict(list)
-    context_counts: Counter = Counter()
+    followers: dict[str, Counter] = defaultdict(Counter)
     for (a, b), c in bigram_counts.items():
-        followers[a].append(b)
-        context_counts[a] += c
-    backoff: dict[str, float] = {}
-    bigram_lines: list[str] = []
-    for a, nexts in sorted(followers.items()):
-        total = context_counts[a]
-        beta = ABSOLUTE_DISCOUNT * len(nexts) / total
-        backoff[a] = beta
-        for b in sorted(nexts):
-            p = (bigram_counts[(a, b)] - ABSOLUTE_DISCOUNT) / total + beta * p_uni[b]
-            bigram_lines.append(f"{math.log10(p):.4f} {a} {b}")
-
-    def log10(p: float) -> float:
-        return math.log10(p) if p > 0 else -99.0
-
-    unigram_lines = [
-        f"{log10(p_uni[w]):.4f} {w} {math.log10(backoff[w]) if w in backoff else 0.0:.4f}"
-        for w in vocab
-    ]
+        followers[a][b] = c
+    unigram_lines = []
+    bigram_lines = []
+    for h in ["<s>"] + vocab:
+        session_next = followers.get(h, Counter())
+        bg_next = {w: p for w, p in bg_bi.get(h, {}).items() if w in p_uni}
+        listed = set(session_next) | set(bg_next)
+        probs = {}
+        if listed:
+            total = sum(session_next.values())
+            beta = ABSOLUTE_DISCOUNT * len(session_next) / total if total else 1.0
+            bg_rest = 1 - sum(bg_next.values())
+            bg_alpha = bg_rest / max(1e-9, 1 - sum(bg_uni.get(w, 0) for w in bg_next))
+            for w in listed:
+                p_s = (max(session_next[w] - ABSOLUTE_DISCOUNT, 0) / total if total else 0) + (
+                    beta * p_uni[w])
+                p_b = bg_next.get(w, bg_alpha * bg_uni.get(w, p_uni[w]))
+                probs[w] = lam * p_s + (1 - lam) * p_b if total else p_b
+        listed_mass = sum(probs.values())
+        alpha = (1 - listed_mass) / max(1e-9, 1 - sum(p_uni[w] for w in probs))
+        bigram_lines += [f"{_log10(p):.4f} {h} {w}" for w, p in sorted(probs.items())]
+        p_h = -99.0 if h == "<s>" else _log10(p_uni[h])
+        backoff = f"{_log10(alpha):.4f}" if probs else "0.0000"
+        unigram_lines.append(f"{p_h:.4f} {h} {backoff}")
     arpa = "\n".join(
         ["\\data\\", f"ngram 1={len(unigram_lines)}", f"ngram 2={len(bigram_lines)}", "",
          "\\1-grams:", *unigram_lines, "", "\\2-grams:", *bigram_lines, "", "\\end\\", ""]

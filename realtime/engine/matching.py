@@ -23,7 +23,7 @@ SYNONYMS = {
     "bye": "goodbye", "goodbye": "end", "parcel": "package", "package": "order",
     "cost": "price", "costs": "price", "fee": "price", "pay": "payment", "paying": "payment",
     "open": "opening", "close": "closed", "hours": "opening", "deliver": "delivery", "shipping": "delivery",
-    "arrive": "delivery", "track": "status", "where": "status", "address": "delivery",
+    "arrive": "delivery", "track": "status", "where": "status",
     "cancel": "cancelling", "talk": "speak", "speak": "human", "thank": "goodbye",
     "thanks": "goodbye",
 }
@@ -52,6 +52,14 @@ def alternatives(word: str) -> list[str]:
         seen.add(word)
         out.append(stem(word))
     return out
+
+
+def search_query(utterance: str) -> str:
+    """The caller's words plus the everyday synonyms they imply (a model would rephrase)."""
+    said = words(utterance)
+    extra = [SYNONYMS[w] for w in said if w in SYNONYMS and w not in STOPWORDS]
+    extra = [w for w in dict.fromkeys(extra) if w not in said]
+    return " ".join([utterance.strip(), *extra]).strip()
 
 
 def content_words(text: str) -> list[str]:

@@ -8,6 +8,7 @@ import numpy as np
 
 from realtime.audio import duration_ms
 from realtime.engine import asr
+from realtime.engine.answer import pick_hypothesis
 from realtime.engine.events import AUDIO_IN_MS_PER_TOKEN, error_event, event, new_id, text_tokens
 from realtime.engine.validation import SessionError
 from realtime.engine.vad import ServerVad
@@ -85,11 +86,14 @@ class TurnsMixin:
     def _decode(self, samples: np.ndarray) -> asyncio.Future:
         rate = self.input_rate_hz()
 
+        def recognise(key: str) -> str:
+            hypotheses = asr.transcribe(samples, rate, key)
+            return pick_hypothesis(self.config, hypotheses)
+
         async def run() -> str:
             key = await self.speech_model()
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.executor, asr.transcribe, samples, rate,
-                                              key)
+            return await loop.run_in_executor(self.executor, recognise, key)
 
         return asyncio.ensure_future(run())
 

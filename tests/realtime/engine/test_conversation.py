@@ -97,7 +97,8 @@ async def test_search_knowledge_is_called_and_its_best_result_spoken(client):
     done = await client.until("response.done")
     call = done["response"]["output"][0]
     assert call["name"] == "search_knowledge"
-    assert json.loads(call["arguments"]) == {"query": "do you deliver on weekends"}
+    query = json.loads(call["arguments"])["query"]
+    assert query.startswith("do you deliver on weekends")  # plus synonyms, e.g. delivery
     results = {"results": [
         {"title": "Payment methods", "content": "We accept credit cards."},
         {"title": "Weekend delivery", "content": "We deliver on Saturdays in major cities."}]}
