@@ -27,7 +27,11 @@ def pcm16_to_array(data: bytes) -> np.ndarray:
 
 def array_to_pcm16(samples: np.ndarray) -> bytes:
     """int16 (or float in int16 range) array -> PCM16 mono little-endian bytes."""
-    clipped = np.clip(np.round(samples), -32768, 32767) if samples.dtype.kind == "f" else samples
+    clipped = (
+        np.clip(np.round(samples), -32768, 32767)
+        if samples.dtype.kind == "f"
+        else samples
+    )
     return np.asarray(clipped, dtype="<i2").tobytes()
 
 
@@ -105,7 +109,9 @@ def _resample_slice(
     base = (n * down) // up - offset  # phase depends only on n % up
     idx = base[:, None] + np.arange(-taps + 1, taps + 1)[None, :]
     padded = np.pad(x, (taps, taps + 1))
-    return (padded[np.clip(idx + taps, 0, padded.size - 1)] * weights[n % up]).sum(axis=1)
+    return (padded[np.clip(idx + taps, 0, padded.size - 1)] * weights[n % up]).sum(
+        axis=1
+    )
 
 
 def _ulaw_encode_table() -> np.ndarray:
@@ -115,7 +121,9 @@ def _ulaw_encode_table() -> np.ndarray:
     mag = np.minimum(np.abs(pcm), ULAW_CLIP_14BIT) + ULAW_BIAS_14BIT
     segment = np.searchsorted(ULAW_SEGMENT_ENDS, mag)
     uval = (segment << 4) | ((mag >> (segment + 1)) & 0x0F)
-    uval = np.where(segment >= len(ULAW_SEGMENT_ENDS), 0x7F, uval)  # beyond the top segment
+    uval = np.where(
+        segment >= len(ULAW_SEGMENT_ENDS), 0x7F, uval
+    )  # beyond the top segment
     return ((uval ^ mask) & 0xFF).astype(np.uint8)
 
 

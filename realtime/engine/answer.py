@@ -26,7 +26,9 @@ class Plan:
 
     text: str = ""
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    matched: str = ""  # snippet title or tool name that decided the answer (for tests/bench)
+    matched: str = (
+        ""  # snippet title or tool name that decided the answer (for tests/bench)
+    )
 
 
 def _item_text(item: dict[str, Any]) -> str:
@@ -47,10 +49,15 @@ def greeting(session: dict[str, Any]) -> str:
 
 
 def _candidates(session: dict[str, Any]) -> list[Candidate]:
-    candidates = [Candidate(t, "snippet", b) for t, b in parse_knowledge(
-        session.get("instructions") or "")]
-    return candidates + [Candidate(t["name"], "tool", t.get("description") or "")
-                         for t in _tools(session) if t["name"] != SEARCH_TOOL]
+    candidates = [
+        Candidate(t, "snippet", b)
+        for t, b in parse_knowledge(session.get("instructions") or "")
+    ]
+    return candidates + [
+        Candidate(t["name"], "tool", t.get("description") or "")
+        for t in _tools(session)
+        if t["name"] != SEARCH_TOOL
+    ]
 
 
 def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
@@ -84,8 +91,10 @@ def answer_utterance(session: dict[str, Any], utterance: str) -> Plan:
         args = extract_arguments(tool.get("parameters"), utterance)
         return Plan(calls=[(tool["name"], args)], matched=tool["name"])
     if any(t["name"] == SEARCH_TOOL for t in tools):
-        return Plan(calls=[(SEARCH_TOOL, {"query": search_query(utterance)})],
-                    matched=SEARCH_TOOL)
+        return Plan(
+            calls=[(SEARCH_TOOL, {"query": search_query(utterance)})],
+            matched=SEARCH_TOOL,
+        )
     return Plan(text=NO_INFORMATION)
 
 
@@ -108,8 +117,10 @@ def _search_reply(data: Any, query: str) -> Plan:
     results = [r for r in results or [] if isinstance(r, dict) and r.get("content")]
     if not results:
         return Plan(text=NO_INFORMATION)
-    candidates = [Candidate(str(r.get("title", "")), "snippet", str(r["content"]))
-                  for r in results]
+    candidates = [
+        Candidate(str(r.get("title", "")), "snippet", str(r["content"]))
+        for r in results
+    ]
     ranked = score_all(query, candidates) if query else []
     best = ranked[0][1] if ranked and ranked[0][0] > 0 else candidates[0]
     return Plan(text=best.text.strip(), matched=best.key)
@@ -137,7 +148,11 @@ def reply_to_output(name: str, output: str, arguments: dict[str, Any]) -> Plan:
         if ids:
             key = ids[0]
             head = f"{_spoken_key(key.rsplit('_', 1)[0]).capitalize()} {_scalar(data[key])}: "
-        rest = [f"{_spoken_key(k)} {_scalar(v)}" for k, v in data.items() if k not in ids[:1]]
+        rest = [
+            f"{_spoken_key(k)} {_scalar(v)}"
+            for k, v in data.items()
+            if k not in ids[:1]
+        ]
         return Plan(text=(head + ", ".join(rest)).strip(" :,") + ".")
     text = _scalar(data).strip()
     return Plan(text=text or "Done.")
@@ -146,7 +161,7 @@ def reply_to_output(name: str, output: str, arguments: dict[str, Any]) -> Plan:
 def exact_line(instructions: str | None) -> str | None:
     """The text after the exact-speech prefix, if these instructions carry one."""
     if instructions and instructions.strip().startswith(EXACT_PREFIX):
-        return instructions.strip()[len(EXACT_PREFIX):].strip()
+        return instructions.strip()[len(EXACT_PREFIX) :].strip()
     return None
 
 

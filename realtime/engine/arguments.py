@@ -11,14 +11,28 @@ NUMBER_VALUES = {w: 10 + i for i, w in enumerate(TEENS)} | {
     w: 20 + 10 * i for i, w in enumerate(TENS)
 }
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-SPOKEN_EMAIL_RE = re.compile(r"([a-z0-9.]+(?: dot [a-z0-9]+)*) at ([a-z0-9]+(?: dot [a-z]+)+)")
+SPOKEN_EMAIL_RE = re.compile(
+    r"([a-z0-9.]+(?: dot [a-z0-9]+)*) at ([a-z0-9]+(?: dot [a-z]+)+)"
+)
 QUOTED_RE = re.compile(r"[\"“']([^\"”']+)[\"”']")
 ISO_DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-MONTHS = ("january february march april may june july august september october "
-          "november december").split()
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-            "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+MONTHS = (
+    "january february march april may june july august september october "
+    "november december"
+).split()
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
 FREE_TEXT_NAMES = ("query", "question", "text", "message", "reason", "request", "topic")
 
 
@@ -69,10 +83,17 @@ def date_in(text: str, today: dt.date | None = None) -> str:
             month = MONTHS.index(token) + 1
             near = tokens[i + 1 : i + 2] + tokens[max(0, i - 2) : i]
             for word in near:
-                day = int(word) if word.isdigit() else ORDINALS.get(word) or NUMBER_VALUES.get(
-                    word) or (int(DIGITS[word]) if word in DIGITS else None)
+                day = (
+                    int(word)
+                    if word.isdigit()
+                    else ORDINALS.get(word)
+                    or NUMBER_VALUES.get(word)
+                    or (int(DIGITS[word]) if word in DIGITS else None)
+                )
                 if day and 1 <= day <= 31:
-                    year = today.year + (1 if (month, day) < (today.month, today.day) else 0)
+                    year = today.year + (
+                        1 if (month, day) < (today.month, today.day) else 0
+                    )
                     return dt.date(year, month, day).isoformat()
     return ""
 

@@ -63,8 +63,13 @@ def _decoder(key: str) -> Decoder:
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
-    options = {"samprate": ASR_SAMPLE_RATE_HZ, "loglevel": "FATAL", "dither": True, "seed": 1,
-               **DECODER_OPTIONS}
+    options = {
+        "samprate": ASR_SAMPLE_RATE_HZ,
+        "loglevel": "FATAL",
+        "dither": True,
+        "seed": 1,
+        **DECODER_OPTIONS,
+    }
     if key != GENERAL_MODEL:
         options["lm"] = str(_model_dir / f"{key}.arpa")
         options["dict"] = str(_model_dir / f"{key}.dict")
@@ -79,7 +84,9 @@ def _clean(text: str) -> str:
     return " ".join(w for w in text.split() if not w.startswith(("<", "[", "++")))
 
 
-def transcribe(samples: np.ndarray, rate_hz: int, key: str = GENERAL_MODEL) -> list[str]:
+def transcribe(
+    samples: np.ndarray, rate_hz: int, key: str = GENERAL_MODEL
+) -> list[str]:
     """Hypotheses for int16 mono audio at `rate_hz`, best first ([] for none). Blocking."""
     pcm = resample(samples, rate_hz, ASR_SAMPLE_RATE_HZ)
     pad = np.zeros(int(PADDING_S * ASR_SAMPLE_RATE_HZ), np.int16)

@@ -27,8 +27,13 @@ def error_event(
     event_id: str | None = None,
 ) -> dict[str, Any]:
     """An `error` event; the session stays open."""
-    error = {"type": type_, "code": code, "message": message, "param": param,
-             "event_id": event_id}
+    error = {
+        "type": type_,
+        "code": code,
+        "message": message,
+        "param": param,
+        "event_id": event_id,
+    }
     return event("error", error=error)
 
 
@@ -48,11 +53,20 @@ def usage(
         "input_tokens": inputs,
         "output_tokens": outputs,
         "input_token_details": {
-            "text_tokens": input_text, "audio_tokens": input_audio, "image_tokens": 0,
+            "text_tokens": input_text,
+            "audio_tokens": input_audio,
+            "image_tokens": 0,
             "cached_tokens": 0,
-            "cached_tokens_details": {"text_tokens": 0, "audio_tokens": 0, "image_tokens": 0},
+            "cached_tokens_details": {
+                "text_tokens": 0,
+                "audio_tokens": 0,
+                "image_tokens": 0,
+            },
         },
-        "output_token_details": {"text_tokens": output_text, "audio_tokens": output_audio},
+        "output_token_details": {
+            "text_tokens": output_text,
+            "audio_tokens": output_audio,
+        },
     }
 
 
@@ -87,7 +101,20 @@ def response_object(
 
 def rate_limits_event() -> dict[str, Any]:
     """`rate_limits.updated` with generous fixed limits (nothing is limited offline)."""
-    return event("rate_limits.updated", rate_limits=[
-        {"name": "requests", "limit": 10000, "remaining": 9999, "reset_seconds": 0.006},
-        {"name": "tokens", "limit": 2_000_000, "remaining": 1_999_000, "reset_seconds": 0.03},
-    ])
+    return event(
+        "rate_limits.updated",
+        rate_limits=[
+            {
+                "name": "requests",
+                "limit": 10000,
+                "remaining": 9999,
+                "reset_seconds": 0.006,
+            },
+            {
+                "name": "tokens",
+                "limit": 2_000_000,
+                "remaining": 1_999_000,
+                "reset_seconds": 0.03,
+            },
+        ],
+    )

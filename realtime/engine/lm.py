@@ -15,22 +15,54 @@ from pocketsphinx import get_model_path
 
 COMMON_WORDS_PATH = Path(__file__).with_name("data") / "common_words.txt"
 COMMON_BIGRAMS_PATH = Path(__file__).with_name("data") / "common_bigrams.txt"
-SESSION_WEIGHT = 0.8  # share of probability on the session's own texts vs common English
+SESSION_WEIGHT = (
+    0.8  # share of probability on the session's own texts vs common English
+)
 ABSOLUTE_DISCOUNT = 0.5
 # Generic ways callers open and close a request (not specific to any bot).
 CALLER_PHRASES = (
-    "hello", "hi", "yes", "no", "yes please", "no thank you", "thank you", "thanks",
-    "goodbye", "bye", "thank you bye", "thanks bye", "that is all", "okay", "sorry", "i have a question", "i want to", "i would like to",
-    "i need to", "can i", "can you", "could you tell me", "do you", "do you have",
-    "how do i", "how much is", "how long does it take", "what is", "what are your",
-    "when do you", "where is my", "which", "is it possible to", "my number is",
+    "hello",
+    "hi",
+    "yes",
+    "no",
+    "yes please",
+    "no thank you",
+    "thank you",
+    "thanks",
+    "goodbye",
+    "bye",
+    "thank you bye",
+    "thanks bye",
+    "that is all",
+    "okay",
+    "sorry",
+    "i have a question",
+    "i want to",
+    "i would like to",
+    "i need to",
+    "can i",
+    "can you",
+    "could you tell me",
+    "do you",
+    "do you have",
+    "how do i",
+    "how much is",
+    "how long does it take",
+    "what is",
+    "what are your",
+    "when do you",
+    "where is my",
+    "which",
+    "is it possible to",
+    "my number is",
     "zero one two three four five six seven eight nine ten",
 )
 WORD_RE = re.compile(r"[a-z][a-z']*|\d+")
 SENTENCE_SPLIT_RE = re.compile(r"[.!?;:\n]+|<[^>]*>")
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
-TEENS = ("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
-         "nineteen").split()
+TEENS = (
+    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
 TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
@@ -111,14 +143,18 @@ def build_language_model(texts: list[str]) -> LanguageModel:
     ]
     corpus = [s for s in corpus if len(s) > 2]
     unigram_counts = Counter(w for s in corpus for w in s[1:])
-    bigram_counts = Counter((a, b) for s in corpus for a, b in zip(s, s[1:], strict=False))
+    bigram_counts = Counter(
+        (a, b) for s in corpus for a, b in zip(s, s[1:], strict=False)
+    )
     bg_uni, bg_bi = background()
     bg_uni = {w: p for w, p in bg_uni.items() if w in known}
     lam = SESSION_WEIGHT
     session_total = sum(unigram_counts.values())
     vocab = sorted(set(unigram_counts) | set(bg_uni) | {"</s>"})
-    p_uni = {w: lam * unigram_counts.get(w, 0) / session_total + (1 - lam) * bg_uni.get(w, 0)
-             for w in vocab}
+    p_uni = {
+        w: lam * unigram_counts.get(w, 0) / session_total + (1 - lam) * bg_uni.get(w, 0)
+        for w in vocab
+    }
     p_uni["</s>"] = max(p_uni["</s>"], 1e-4)
 
     followers: dict[str, Counter] = defaultdict(Counter)
@@ -137,8 +173,9 @@ def build_language_model(texts: list[str]) -> LanguageModel:
             bg_rest = 1 - sum(bg_next.values())
             bg_alpha = bg_rest / max(1e-9, 1 - sum(bg_uni.get(w, 0) for w in bg_next))
             for w in listed:
-                p_s = (max(session_next[w] - ABSOLUTE_DISCOUNT, 0) / total if total else 0) + (
-                    beta * p_uni[w])
+                p_s = (
+                    max(session_next[w] - ABSOLUTE_DISCOUNT, 0) / total if total else 0
+                ) + (beta * p_uni[w])
                 p_b = bg_next.get(w, bg_alpha * bg_uni.get(w, p_uni[w]))
                 probs[w] = lam * p_s + (1 - lam) * p_b if total else p_b
         listed_mass = sum(probs.values())
@@ -148,8 +185,20 @@ def build_language_model(texts: list[str]) -> LanguageModel:
         backoff = f"{_log10(alpha):.4f}" if probs else "0.0000"
         unigram_lines.append(f"{p_h:.4f} {h} {backoff}")
     arpa = "\n".join(
-        ["\\data\\", f"ngram 1={len(unigram_lines)}", f"ngram 2={len(bigram_lines)}", "",
-         "\\1-grams:", *unigram_lines, "", "\\2-grams:", *bigram_lines, "", "\\end\\", ""]
+        [
+            "\\data\\",
+            f"ngram 1={len(unigram_lines)}",
+            f"ngram 2={len(bigram_lines)}",
+            "",
+            "\\1-grams:",
+            *unigram_lines,
+            "",
+            "\\2-grams:",
+            *bigram_lines,
+            "",
+            "\\end\\",
+            "",
+        ]
     )
     vocabulary = frozenset(w for w in vocab if w not in ("<s>", "</s>"))
     dictionary = "\n".join(line for w in sorted(vocabulary) for line in known[w]) + "\n"

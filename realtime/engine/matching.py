@@ -1,7 +1,6 @@
 """Fuzzy matching of a caller's words against snippets and tools (tokens, stems, synonyms)."""
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -17,14 +16,39 @@ STOPWORDS = frozenset(
 )
 # Everyday equivalents callers use for words bots write (generic, not bot-specific).
 SYNONYMS = {
-    "refund": "return", "money": "refund", "back": "return", "broken": "damaged",
-    "damage": "damaged", "cracked": "damaged", "person": "human", "someone": "human",
-    "agent": "human", "operator": "human", "representative": "human", "colleague": "human",
-    "bye": "goodbye", "goodbye": "end", "parcel": "package", "package": "order",
-    "cost": "price", "costs": "price", "fee": "price", "pay": "payment", "paying": "payment",
-    "open": "opening", "close": "closed", "hours": "opening", "deliver": "delivery", "shipping": "delivery",
-    "arrive": "delivery", "track": "status", "where": "status",
-    "cancel": "cancelling", "talk": "speak", "speak": "human", "thank": "goodbye",
+    "refund": "return",
+    "money": "refund",
+    "back": "return",
+    "broken": "damaged",
+    "damage": "damaged",
+    "cracked": "damaged",
+    "person": "human",
+    "someone": "human",
+    "agent": "human",
+    "operator": "human",
+    "representative": "human",
+    "colleague": "human",
+    "bye": "goodbye",
+    "goodbye": "end",
+    "parcel": "package",
+    "package": "order",
+    "cost": "price",
+    "costs": "price",
+    "fee": "price",
+    "pay": "payment",
+    "paying": "payment",
+    "open": "opening",
+    "close": "closed",
+    "hours": "opening",
+    "deliver": "delivery",
+    "shipping": "delivery",
+    "arrive": "delivery",
+    "track": "status",
+    "where": "status",
+    "cancel": "cancelling",
+    "talk": "speak",
+    "speak": "human",
+    "thank": "goodbye",
     "thanks": "goodbye",
 }
 NUMBER_WORDS = frozenset(
@@ -94,14 +118,18 @@ def _expanded(text: str) -> set[str]:
     return {alt for w in content_words(text) for alt in alternatives(w)}
 
 
-def score_all(query: str, candidates: Sequence[Candidate]) -> list[tuple[float, Candidate]]:
+def score_all(
+    query: str, candidates: Sequence[Candidate]
+) -> list[tuple[float, Candidate]]:
     """(score, candidate), best first. The score is the idf-weighted share of the query's
     content words found in the candidate (title words count 25 % more)."""
     query_words = content_words(query)
     if not query_words or not candidates:
         return [(0.0, c) for c in candidates]
     titles = [_expanded(c.key.replace("_", " ")) for c in candidates]
-    docs = [title | _expanded(c.text) for c, title in zip(candidates, titles, strict=True)]
+    docs = [
+        title | _expanded(c.text) for c, title in zip(candidates, titles, strict=True)
+    ]
     n_docs = len(docs)
 
     def match(alts: list[str], doc: set[str]) -> float:

@@ -48,15 +48,24 @@ class _Espeak:
     def __init__(self) -> None:
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
         lib.espeak_Initialize.argtypes = [
-            ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
         ]
         lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CB]
         lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_Voice)]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
         ]
         data_path = espeakng_loader.get_data_path().encode()
         self.sample_rate_hz = lib.espeak_Initialize(
@@ -90,7 +99,9 @@ class _Espeak:
         self.chunks.clear()
         buf = text.encode("utf-8") + b"\0"
         flags = ESPEAK_CHARS_UTF8 | ESPEAK_ENDPAUSE
-        err = self.lib.espeak_Synth(buf, len(buf), 0, POS_CHARACTER, 0, flags, None, None)
+        err = self.lib.espeak_Synth(
+            buf, len(buf), 0, POS_CHARACTER, 0, flags, None, None
+        )
         if err != 0:
             raise RuntimeError(f"espeak_Synth error {err}")
         pcm = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int16)

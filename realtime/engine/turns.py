@@ -9,13 +9,21 @@ import numpy as np
 from realtime.audio import duration_ms
 from realtime.engine import asr
 from realtime.engine.answer import pick_hypothesis
-from realtime.engine.events import AUDIO_IN_MS_PER_TOKEN, error_event, event, new_id, text_tokens
-from realtime.engine.validation import SessionError
+from realtime.engine.events import (
+    AUDIO_IN_MS_PER_TOKEN,
+    error_event,
+    event,
+    new_id,
+    text_tokens,
+)
 from realtime.engine.vad import ServerVad
+from realtime.engine.validation import SessionError
 
 logger = logging.getLogger(__name__)
 
-MIN_COMMIT_MS = 100  # OpenAI rejects shorter commits with input_audio_buffer_commit_empty
+MIN_COMMIT_MS = (
+    100  # OpenAI rejects shorter commits with input_audio_buffer_commit_empty
+)
 
 
 class TurnsMixin:
@@ -41,7 +49,9 @@ class TurnsMixin:
             self.vad = None
             return
         self.vad = ServerVad(
-            threshold=float(td.get("threshold", 0.5)) if td["type"] == "server_vad" else 0.5,
+            threshold=float(td.get("threshold", 0.5))
+            if td["type"] == "server_vad"
+            else 0.5,
             prefix_padding_ms=int(td.get("prefix_padding_ms", 300) or 0),
             silence_duration_ms=int(td.get("silence_duration_ms", 500) or 500),
             rate_hz=self.input_rate_hz(),
@@ -62,8 +72,13 @@ class TurnsMixin:
     async def _on_started(self, audio_ms: int) -> None:
         self.speech_item_id = new_id("item")
         self.speculation = None
-        await self.send(event("input_audio_buffer.speech_started", audio_start_ms=audio_ms,
-                              item_id=self.speech_item_id))
+        await self.send(
+            event(
+                "input_audio_buffer.speech_started",
+                audio_start_ms=audio_ms,
+                item_id=self.speech_item_id,
+            )
+        )
         td = self.config["audio"]["input"]["turn_detection"] or {}
         if td.get("interrupt_response", True) and self.in_band is not None:
             self.in_band.cancel("turn_detected")
@@ -98,19 +113,27 @@ class TurnsMixin:
         return asyncio.ensure_future(run())
 
     async def _on_stopped(self, audio_ms: int) -> None:
-        await self.send(event("input_audio_buffer.speech_stopped", audio_end_ms=audio_ms,
-                              item_id=self.speech_item_id))
+        await self.send(
+            event(
+                "input_audio_buffer.speech_stopped",
+                audio_end_ms=audio_ms,
+                item_id=self.speech_item_id,
+            )
+        )
         td = self.config["audio"]["input"]["turn_detection"] or {}
-        await self.commit(item_id=self.speech_item_id,
-                          respond=bool(td.get("create_response", True)))
+        await self.commit(
+            item_id=self.speech_item_id, respond=bool(td.get("create_response", True))
+        )
 
     async def _handle_input_audio_buffer_commit(self, message: dict[str, Any]) -> None:
         if self.buffered_ms() < MIN_COMMIT_MS:
             raise SessionError(
                 f"Error committing input audio buffer: buffer too small. Expected at least "
                 f"{MIN_COMMIT_MS}ms of audio, but buffer only has "
-                f"{self.buffered_ms():.2f}ms of audio.", "input_audio_buffer_commit_empty",
-                None)
+                f"{self.buffered_ms():.2f}ms of audio.",
+                "input_audio_buffer_commit_empty",
+                None,
+            )
         await self.commit(item_id=None, respond=False)
 
     async def _handle_input_audio_buffer_clear(self, message: dict[str, Any]) -> None:
@@ -129,13 +152,24 @@ class TurnsMixin:
             decode = speculation[1]  # nothing but silence since the pause: reuse it
         if decode is None:
             decode = self._decode(samples)
-        item = {"id": item_id or new_id("item"), "object": "realtime.item", "type": "message",
-                "role": "user", "status": "completed",
-                "content": [{"type": "input_audio", "transcript": None}]}
-        self.audio_tokens[item["id"]] = -(-duration_ms(samples.size, self.input_rate_hz())
-                                          // AUDIO_IN_MS_PER_TOKEN)
-        await self.send(event("input_audio_buffer.committed", item_id=item["id"],
-                              previous_item_id=self.items[-1]["id"] if self.items else None))
+        item = {
+            "id": item_id or new_id("item"),
+            "object": "realtime.item",
+            "type": "message",
+            "role": "user",
+            "status": "completed",
+            "content": [{"type": "input_audio", "transcript": None}],
+        }
+        self.audio_tokens[item["id"]] = -(
+            -duration_ms(samples.size, self.input_rate_hz()) // AUDIO_IN_MS_PER_TOKEN
+        )
+        await self.send(
+            event(
+                "input_audio_buffer.committed",
+                item_id=item["id"],
+                previous_item_id=self.items[-1]["id"] if self.items else None,
+            )
+        )
         await self.add_item(item, announce_done=False)
         task = asyncio.create_task(self._finish_turn(item, decode, respond))
         self.turn_tasks.add(task)
@@ -151,35 +185,62 @@ class TurnsMixin:
         peak = float(np.sqrt(np.mean(tail.astype(np.float32) ** 2))) / 32768.0
         return peak < self.vad.rms_threshold
 
-    async def _finish_turn(self, item: dict[str, Any], decode: asyncio.Future,
-                           respond: bool) -> None:
+    async def _finish_turn(
+        self, item: dict[str, Any], decode: asyncio.Future, respond: bool
+    ) -> None:
         try:
             transcript = await decode
         except Exception:
             logger.exception("transcription failed")
             transcript = ""
         item["content"][0]["transcript"] = transcript
-        await self.send(event("conversation.item.done", item=item,
-                              previous_item_id=self.previous_id(item)))
+        await self.send(
+            event(
+                "conversation.item.done",
+                item=item,
+                previous_item_id=self.previous_id(item),
+            )
+        )
         transcription = self.config["audio"]["input"].get("transcription")
         if transcription:
             ids = {"item_id": item["id"], "content_index": 0}
             if transcript:
-                await self.send(event("conversation.item.input_audio_transcription.delta",
-                                      **ids, delta=transcript, logprobs=None))
+                await self.send(
+                    event(
+                        "conversation.item.input_audio_transcription.delta",
+                        **ids,
+                        delta=transcript,
+                        logprobs=None,
+                    )
+                )
             audio_tokens = self.audio_tokens.get(item["id"], 0)
             out_tokens = text_tokens(transcript)
-            await self.send(event(
-                "conversation.item.input_audio_transcription.completed", **ids,
-                transcript=transcript, logprobs=None,
-                usage={"type": "tokens", "input_tokens": audio_tokens,
-                       "output_tokens": out_tokens, "total_tokens": audio_tokens + out_tokens,
-                       "input_token_details": {"text_tokens": 0,
-                                               "audio_tokens": audio_tokens}}))
+            await self.send(
+                event(
+                    "conversation.item.input_audio_transcription.completed",
+                    **ids,
+                    transcript=transcript,
+                    logprobs=None,
+                    usage={
+                        "type": "tokens",
+                        "input_tokens": audio_tokens,
+                        "output_tokens": out_tokens,
+                        "total_tokens": audio_tokens + out_tokens,
+                        "input_token_details": {
+                            "text_tokens": 0,
+                            "audio_tokens": audio_tokens,
+                        },
+                    },
+                )
+            )
         if respond:
             if self.in_band is not None:
-                await self.send(error_event(
-                    "Conversation already has an active response in progress: "
-                    f"{self.in_band.id}.", code="conversation_already_has_active_response"))
+                await self.send(
+                    error_event(
+                        "Conversation already has an active response in progress: "
+                        f"{self.in_band.id}.",
+                        code="conversation_already_has_active_response",
+                    )
+                )
                 return
             await self.create_response({})

@@ -21,8 +21,14 @@ class VadEvent:
 class ServerVad:
     """Feeds on int16 mono frames; reports speech start, a pause hint and speech stop."""
 
-    def __init__(self, *, threshold: float, prefix_padding_ms: int, silence_duration_ms: int,
-                 rate_hz: int):
+    def __init__(
+        self,
+        *,
+        threshold: float,
+        prefix_padding_ms: int,
+        silence_duration_ms: int,
+        rate_hz: int,
+    ):
         self.rms_threshold = max(0.004, RMS_AT_FULL_THRESHOLD * threshold)
         self.prefix_padding_ms = prefix_padding_ms
         self.silence_duration_ms = silence_duration_ms
@@ -58,9 +64,9 @@ class ServerVad:
             elif self.silence_ms >= self.silence_duration_ms:
                 self.in_speech, self.voiced_ms = False, 0
                 events.append(VadEvent("stopped", self.position_ms - self.silence_ms))
-            elif self.silence_ms >= min(SILENCE_HINT_MS, self.silence_duration_ms) and not (
-                self.hinted
-            ):
+            elif self.silence_ms >= min(
+                SILENCE_HINT_MS, self.silence_duration_ms
+            ) and not (self.hinted):
                 self.hinted = True
                 events.append(VadEvent("pause", self.position_ms - self.silence_ms))
         self.pending = data[n_frames * self.frame_samples :]

@@ -14,7 +14,9 @@ from realtime.audio import (
 )
 
 
-def tone(hz: float, rate_hz: int, seconds: float = 0.5, amplitude: float = 10000) -> np.ndarray:
+def tone(
+    hz: float, rate_hz: int, seconds: float = 0.5, amplitude: float = 10000
+) -> np.ndarray:
     t = np.arange(int(rate_hz * seconds)) / rate_hz
     return (amplitude * np.sin(2 * np.pi * hz * t)).astype(np.int16)
 
@@ -54,4 +56,6 @@ def test_pcm16_bytes_round_trip_and_duration():
     data = array_to_pcm16(x)
     assert len(data) == 4800
     assert pcm16_duration_ms(data) == 100
-    assert np.array_equal(pcm16_to_array(data + b"\x01"), x)  # odd trailing byte dropped
+    assert np.array_equal(
+        pcm16_to_array(data + b"\x01"), x
+    )  # odd trailing byte dropped

@@ -47,7 +47,9 @@ def main() -> None:
         scores = [lm.prob([w, context]) * to_log10 for w in successors]
         total = math.log10(sum(10**s for s in scores))
         best = sorted(zip(scores, successors, strict=True), reverse=True)
-        lines += [f"{context} {w} {s - total:.4f}\n" for s, w in best[:SUCCESSORS_PER_CONTEXT]]
+        lines += [
+            f"{context} {w} {s - total:.4f}\n" for s, w in best[:SUCCESSORS_PER_CONTEXT]
+        ]
     (out / "common_bigrams.txt").write_text("".join(lines), encoding="utf-8")
     print(f"wrote {len(ranked)} words and {len(lines)} bigrams to {out}")
 

@@ -11,12 +11,19 @@ class Command(BaseCommand):
     help = "Run the offline GA-protocol speech engine (pocketsphinx + eSpeak NG) on 127.0.0.1."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=None, help="Default: OFFLINE_ENGINE_HOST.")
-        parser.add_argument("--port", type=int, default=None,
-                            help="Default: OFFLINE_ENGINE_PORT.")
-        parser.add_argument("--max-session-s", type=float, default=None,
-                            help="End sessions after this many seconds with session_expired "
-                            "(0 = never). Default: OFFLINE_ENGINE_MAX_SESSION_S.")
+        parser.add_argument(
+            "--host", default=None, help="Default: OFFLINE_ENGINE_HOST."
+        )
+        parser.add_argument(
+            "--port", type=int, default=None, help="Default: OFFLINE_ENGINE_PORT."
+        )
+        parser.add_argument(
+            "--max-session-s",
+            type=float,
+            default=None,
+            help="End sessions after this many seconds with session_expired "
+            "(0 = never). Default: OFFLINE_ENGINE_MAX_SESSION_S.",
+        )
 
     def handle(self, *args, **options):
         from realtime.engine.server import run

@@ -30,17 +30,26 @@ ORDER_TOOL = {
     "type": "function",
     "name": "get_order_status",
     "description": "Look up the delivery status of an order by its order number.",
-    "parameters": {"type": "object",
-                   "properties": {"order_number": {"type": "string",
-                                                   "description": "The order number, digits only."}},
-                   "required": ["order_number"]},
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "order_number": {
+                "type": "string",
+                "description": "The order number, digits only.",
+            }
+        },
+        "required": ["order_number"],
+    },
 }
 SEARCH_TOOL = {
     "type": "function",
     "name": "search_knowledge",
     "description": "Search the knowledge base for facts to answer the caller's question.",
-    "parameters": {"type": "object", "properties": {"query": {"type": "string"}},
-                   "required": ["query"]},
+    "parameters": {
+        "type": "object",
+        "properties": {"query": {"type": "string"}},
+        "required": ["query"],
+    },
 }
 
 
@@ -54,11 +63,19 @@ def session_config(**overrides: Any) -> dict[str, Any]:
             "input": {
                 "format": {"type": "audio/pcm", "rate": 24000},
                 "transcription": {"model": "gpt-4o-mini-transcribe"},
-                "turn_detection": {"type": "server_vad", "threshold": 0.5,
-                                   "prefix_padding_ms": 300, "silence_duration_ms": 400,
-                                   "create_response": True, "interrupt_response": True},
+                "turn_detection": {
+                    "type": "server_vad",
+                    "threshold": 0.5,
+                    "prefix_padding_ms": 300,
+                    "silence_duration_ms": 400,
+                    "create_response": True,
+                    "interrupt_response": True,
+                },
             },
-            "output": {"format": {"type": "audio/pcm", "rate": 24000}, "voice": "marin"},
+            "output": {
+                "format": {"type": "audio/pcm", "rate": 24000},
+                "voice": "marin",
+            },
         },
         "tools": [ORDER_TOOL],
     }
@@ -70,9 +87,16 @@ def spoken(text: str, *, lead_s: float = 0.3, tail_s: float = 0.8) -> np.ndarray
     """`text` spoken by the engine's own TTS with silence around it, int16 at 24 kHz."""
     rng = np.random.default_rng(7)
     pcm = synthesize(text, voice="en-us+klatt3")
-    pcm = np.concatenate([np.zeros(int(lead_s * 24000), np.int16), pcm,
-                          np.zeros(int(tail_s * 24000), np.int16)])
-    noisy = pcm.astype(np.float32) + rng.normal(0, 60, pcm.size)  # a quiet room, not zeros
+    pcm = np.concatenate(
+        [
+            np.zeros(int(lead_s * 24000), np.int16),
+            pcm,
+            np.zeros(int(tail_s * 24000), np.int16),
+        ]
+    )
+    noisy = pcm.astype(np.float32) + rng.normal(
+        0, 60, pcm.size
+    )  # a quiet room, not zeros
     return np.clip(noisy, -32768, 32767).astype(np.int16)
 
 
@@ -104,13 +128,20 @@ class Client:
 
     async def append_audio(self, pcm: bytes, chunk_bytes: int = 1920) -> None:
         for start in range(0, len(pcm), chunk_bytes):
-            await self.send("input_audio_buffer.append",
-                            audio=base64.b64encode(pcm[start : start + chunk_bytes]).decode())
+            await self.send(
+                "input_audio_buffer.append",
+                audio=base64.b64encode(pcm[start : start + chunk_bytes]).decode(),
+            )
 
     async def say_user_text(self, text: str) -> None:
-        await self.send("conversation.item.create", item={
-            "type": "message", "role": "user",
-            "content": [{"type": "input_text", "text": text}]})
+        await self.send(
+            "conversation.item.create",
+            item={
+                "type": "message",
+                "role": "user",
+                "content": [{"type": "input_text", "text": text}],
+            },
+        )
         await self.until("conversation.item.done")
 
     def types(self) -> list[str]:

@@ -23,8 +23,11 @@ async def test_session_created_then_update_returns_effective_config(client):
 
 
 async def test_beta_shaped_session_update_gets_unknown_parameter_error(client):
-    await client.send("session.update", event_id="evt_1",
-                      session={"type": "realtime", "input_audio_format": "pcm16"})
+    await client.send(
+        "session.update",
+        event_id="evt_1",
+        session={"type": "realtime", "input_audio_format": "pcm16"},
+    )
     error = (await client.until("error"))["error"]
     assert error["type"] == "invalid_request_error"
     assert error["code"] == "unknown_parameter"
@@ -35,14 +38,22 @@ async def test_beta_shaped_session_update_gets_unknown_parameter_error(client):
 async def test_session_update_without_type_is_rejected(client):
     await client.send("session.update", session={"instructions": "hi"})
     error = (await client.until("error"))["error"]
-    assert (error["code"], error["param"]) == ("missing_required_parameter", "session.type")
+    assert (error["code"], error["param"]) == (
+        "missing_required_parameter",
+        "session.type",
+    )
 
 
 async def test_string_audio_format_is_an_invalid_type(client):
-    await client.send("session.update", session={
-        "type": "realtime", "audio": {"input": {"format": "pcm16"}}})
+    await client.send(
+        "session.update",
+        session={"type": "realtime", "audio": {"input": {"format": "pcm16"}}},
+    )
     error = (await client.until("error"))["error"]
-    assert (error["code"], error["param"]) == ("invalid_type", "session.audio.input.format")
+    assert (error["code"], error["param"]) == (
+        "invalid_type",
+        "session.audio.input.format",
+    )
 
 
 async def test_malformed_events_get_errors_and_the_session_continues(client):
@@ -72,9 +83,13 @@ async def test_manual_commit_needs_100_ms_of_audio(client):
 
 async def test_second_response_while_one_is_active_is_an_error(client):
     await client.update()
-    await client.send("response.create", response={
-        "instructions": "Say exactly this to the caller, word for word: "
-                        "This is a long sentence that takes a few seconds to say."})
+    await client.send(
+        "response.create",
+        response={
+            "instructions": "Say exactly this to the caller, word for word: "
+            "This is a long sentence that takes a few seconds to say."
+        },
+    )
     await client.send("response.create")
     error = (await client.until("error"))["error"]
     assert error["code"] == "conversation_already_has_active_response"
@@ -85,8 +100,13 @@ async def test_second_response_while_one_is_active_is_an_error(client):
 
 async def test_response_cancel_ends_with_status_cancelled(client):
     await client.update()
-    await client.send("response.create", response={
-        "instructions": "Say exactly this to the caller, word for word: " + "Please hold. " * 40})
+    await client.send(
+        "response.create",
+        response={
+            "instructions": "Say exactly this to the caller, word for word: "
+            + "Please hold. " * 40
+        },
+    )
     await client.until("response.output_audio.delta")
     await client.send("response.cancel")
     done = await client.until("response.done")
@@ -94,22 +114,36 @@ async def test_response_cancel_ends_with_status_cancelled(client):
     assert done["response"]["status_details"]["reason"] == "client_cancelled"
     assert "response.output_audio.done" in client.types()
     await client.send("response.cancel")
-    assert (await client.until("error"))["error"]["code"] == "response_cancel_not_active"
+    assert (await client.until("error"))["error"][
+        "code"
+    ] == "response_cancel_not_active"
 
 
 async def test_truncate_shortens_assistant_audio_and_rejects_overlong_end(client):
     await client.update()
-    await client.send("response.create", response={
-        "instructions": "Say exactly this to the caller, word for word: One two three four."})
+    await client.send(
+        "response.create",
+        response={
+            "instructions": "Say exactly this to the caller, word for word: One two three four."
+        },
+    )
     done = await client.until("response.done")
     item = done["response"]["output"][0]
     audio_ms = done["response"]["usage"]["output_token_details"]["audio_tokens"] * 50
-    await client.send("conversation.item.truncate", item_id=item["id"], content_index=0,
-                      audio_end_ms=audio_ms + 5000)
+    await client.send(
+        "conversation.item.truncate",
+        item_id=item["id"],
+        content_index=0,
+        audio_end_ms=audio_ms + 5000,
+    )
     error = (await client.until("error"))["error"]
     assert "already shorter than" in error["message"]
-    await client.send("conversation.item.truncate", item_id=item["id"], content_index=0,
-                      audio_end_ms=300)
+    await client.send(
+        "conversation.item.truncate",
+        item_id=item["id"],
+        content_index=0,
+        audio_end_ms=300,
+    )
     truncated = await client.until("conversation.item.truncated")
     assert (truncated["item_id"], truncated["audio_end_ms"]) == (item["id"], 300)
 
@@ -118,12 +152,18 @@ async def test_truncating_a_user_item_is_rejected(client):
     await client.update()
     await client.say_user_text("hello")
     user_item = client.events[-1]["item"]
-    await client.send("conversation.item.truncate", item_id=user_item["id"], content_index=0,
-                      audio_end_ms=10)
+    await client.send(
+        "conversation.item.truncate",
+        item_id=user_item["id"],
+        content_index=0,
+        audio_end_ms=10,
+    )
     assert (await client.until("error"))["error"]["param"] == "item_id"
 
 
-async def test_session_expiry_sends_session_expired_and_closes_1001(offline_engine_factory):
+async def test_session_expiry_sends_session_expired_and_closes_1001(
+    offline_engine_factory,
+):
     engine = offline_engine_factory(max_session_s=0.5)
     async with connect(engine.url + "?model=gpt-realtime-mini") as ws:
         client = Client(ws)
