@@ -55,7 +55,7 @@ class NullStore:
     def set_usage(self, usage, cost_usd, turn_count):
         pass
 
-    def set_recording(self, name):
+    def save_recording(self, path):
         pass
 
     async def close(self, **kwargs):

@@ -6,12 +6,14 @@ one small write per completed item or response, never per audio frame.
 
 import logging
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from botbuilder.assembly import Assembly, Snapshot
+from botbuilder.exports.recordings import session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
 from botbuilder.pricing import Usage
 
@@ -95,9 +97,13 @@ def session_usage_set(
     )
 
 
-def session_recording_set(*, session_id: Any, name: str) -> None:
-    """Point the session at its recording (a path relative to MEDIA_ROOT)."""
-    Session.objects.filter(pk=session_id).update(recording=name)
+def session_recording_store(*, session_id: Any, path: str | Path) -> str:
+    """Store the WAV at `path` as the session's recording, then delete `path`."""
+    try:
+        session = Session.objects.get(pk=session_id)
+        return session_recording_save(session=session, path=path)
+    finally:
+        Path(path).unlink(missing_ok=True)
 
 
 def session_end(*, session_id: Any, status: str, reason: str, detail: str = "") -> bool:

@@ -31,7 +31,7 @@ from realtime.consumers.validation import (
 )
 from realtime.providers import ProviderConfigError, adapt_session, upstream_target
 from realtime.session.config import build_setup, session_config
-from realtime.session.recording import make_recorder, recording_target
+from realtime.session.recording import make_recorder
 from realtime.session.runner import SessionRunner
 from realtime.session.store import SessionStore
 
@@ -207,9 +207,6 @@ class SessionConsumer(AsyncWebsocketConsumer):
             self.transport,
             SessionStore(row.session_id),
             recorder=recorder,
-            recording_path=recording_target(
-                settings.MEDIA_ROOT, row.session_id, row.year, row.month
-            ),
             ended_extra={"admin_url": row.admin_url, "exports": {}},
         )
         if self.channel_layer is not None:

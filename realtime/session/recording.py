@@ -1,30 +1,47 @@
-"""Hook for the optional two-sided recording (bot.record_audio).
+"""Two-sided recording of a session (bot.record_audio), behind the runner's Recorder hook.
 
-The runner feeds a recorder caller audio (`add_caller`) and bot audio (`add_bot`) with their
-position on the session clock, and calls `finish(path)` in a thread when the session ends;
-the file is then linked to `Session.recording`. The WAV writer itself lives in
-`botbuilder.exports.wav` (StereoRecorder); `make_recorder` is where it is plugged in.
+The runner hands the recorder caller audio (`add_caller`) and bot audio (`add_bot`) at their
+place on the session clock, cuts bot audio a barge-in flushed (`cut_bot`), and at the end
+calls `finish(path)` in a thread; the WAV is then stored with the session
+(`botbuilder.services.sessions.session_recording_store`). The WAV writing itself is
+`botbuilder.exports.wav.StereoRecorder`: caller left, bot right, PCM16 24 kHz.
 """
 
-from pathlib import Path
+import logging
 
+from botbuilder.exports.wav import BOT, StereoRecorder
 from realtime.session.transport import Recorder
 
-RECORDINGS_DIR = "recordings"
+logger = logging.getLogger(__name__)
 
 
-def recording_target(
-    media_root: Path, session_id: str, year: int, month: int
-) -> tuple[str, str]:
-    """(absolute path, name relative to MEDIA_ROOT) of a session's recording."""
-    name = f"{RECORDINGS_DIR}/{year:04d}/{month:02d}/{session_id}.wav"
-    return str(Path(media_root) / name), name
+class SessionRecorder:
+    """`StereoRecorder` as the runner's Recorder (PCM16 mono 24 kHz on both sides)."""
+
+    def __init__(self) -> None:
+        self._wav = StereoRecorder()
+
+    def add_caller(self, audio: bytes, at_ms: int) -> None:
+        self._wav.add_caller(audio, at_ms)
+
+    def add_bot(self, audio: bytes, at_ms: int) -> None:
+        self._wav.add_bot(audio, at_ms)
+
+    def cut_bot(self, at_ms: int) -> None:
+        self._wav.truncate(BOT, at_ms)
+
+    def finish(self, path: str) -> None:
+        try:
+            self._wav.write(path)
+        finally:
+            self._wav.close()
 
 
 def make_recorder(*, record_audio: bool, audio_format: str) -> Recorder | None:
-    """A recorder for a session of a bot with record_audio, else None.
-
-    Not plugged in yet: returns None until botbuilder.exports.wav.StereoRecorder is wired here
-    (caller left, bot right; PCM16 24 kHz for the browser, μ-law 8 kHz for phone calls).
-    """
-    return None
+    """A recorder for a session of a bot with record_audio on, else None."""
+    if not record_audio:
+        return None
+    if audio_format != "pcm16":  # phone calls (μ-law) need decoding first: phone issue
+        logger.warning("Recording %s sessions is not supported yet", audio_format)
+        return None
+    return SessionRecorder()

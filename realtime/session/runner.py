@@ -9,6 +9,8 @@ a new connection in `reconnect.py`; this module owns the state and the start and
 
 import asyncio
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -51,8 +53,6 @@ class SessionRunner(
         store: SessionStore,
         *,
         recorder: Recorder | None = None,
-        # (absolute path, name relative to MEDIA_ROOT) of the recording
-        recording_path: tuple[str, str] | None = None,
         ended_extra: dict[str, Any] | None = None,  # more fields for `session.ended`
         observer: Observer | None = None,
     ) -> None:
@@ -60,7 +60,6 @@ class SessionRunner(
         self.transport = transport
         self.store = store
         self.recorder = recorder
-        self.recording_path = recording_path
         self.ended_extra = ended_extra or {}
         self.observer = observer
         self.conversation = Conversation()
@@ -285,14 +284,21 @@ class SessionRunner(
             self._store_turn(turn)
 
     async def _finish_recording(self) -> None:
-        if self.recorder is None or self.recording_path is None:
+        """Write the recording to a temporary WAV and have it stored with the session."""
+        if self.recorder is None:
             return
-        path, name = self.recording_path
         try:
+            path = await asyncio.to_thread(_temporary_wav_path)
             await asyncio.to_thread(self.recorder.finish, path)
         except Exception:
             logger.exception(
                 "Session %s: writing the recording failed", self.setup.session_id
             )
             return
-        self.store.set_recording(name)
+        self.store.save_recording(path)
+
+
+def _temporary_wav_path() -> str:
+    fd, path = tempfile.mkstemp(prefix="session-", suffix=".wav")
+    os.close(fd)
+    return path

@@ -22,7 +22,7 @@ STORE_DRAIN_TIMEOUT_S = 10.0
 _append = database_sync_to_async(services.transcript_append)
 _usage = database_sync_to_async(services.session_usage_set)
 _end = database_sync_to_async(services.session_end)
-_recording = database_sync_to_async(services.session_recording_set)
+_recording = database_sync_to_async(services.session_recording_store)
 
 
 class SessionStore:
@@ -50,8 +50,9 @@ class SessionStore:
             )
         )
 
-    def set_recording(self, name: str) -> None:
-        self._put(lambda: _recording(session_id=self.session_id, name=name))
+    def save_recording(self, path: str) -> None:
+        """Store the WAV file at `path` as the session's recording (the file is removed)."""
+        self._put(lambda: _recording(session_id=self.session_id, path=path))
 
     async def close(self, *, status: str, reason: str, detail: str = "") -> None:
         """Write everything queued, then the end of the session."""

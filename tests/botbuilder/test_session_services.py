@@ -10,7 +10,7 @@ from botbuilder.pricing import Usage
 from botbuilder.selectors import bot_for_session, bot_snapshot
 from botbuilder.services.sessions import (
     session_end,
-    session_recording_set,
+    session_recording_store,
     session_start,
     session_usage_set,
     transcript_append,
@@ -75,14 +75,18 @@ def test_transcript_append_updates_the_same_seq(session):
     assert len(items[0].upstream_item_id) == 100
 
 
-def test_usage_and_recording_and_end(session):
+def test_usage_and_recording_and_end(session, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    wav = tmp_path / "spool.wav"
+    wav.write_bytes(b"RIFF-not-really")
     session_usage_set(
         session_id=session.pk,
         usage=Usage(text_in=10, audio_out=20),
         cost_usd=Decimal("0.000406"),
         turn_count=2,
     )
-    session_recording_set(session_id=session.pk, name="recordings/2026/11/x.wav")
+    name = session_recording_store(session_id=session.pk, path=wav)
+    assert not wav.exists()  # the temporary file is gone once stored
     assert session_end(
         session_id=session.pk, status="completed", reason="client_closed"
     )
@@ -94,7 +98,8 @@ def test_usage_and_recording_and_end(session):
         2,
     )
     assert session.cost_usd == Decimal("0.000406")
-    assert session.recording.name == "recordings/2026/11/x.wav"
+    assert session.recording.name == name and name.endswith(f"{session.pk.hex}.wav")
+    assert (settings.MEDIA_ROOT / name).read_bytes() == b"RIFF-not-really"
     assert session.status == "completed" and session.end_reason == "client_closed"
     assert session.ended_at is not None
 

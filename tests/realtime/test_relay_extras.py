@@ -1,5 +1,11 @@
 """Push-to-talk and the recording hook."""
 
+import os
+import uuid
+import wave
+from pathlib import Path
+
+import numpy as np
 import pytest
 from channels.db import database_sync_to_async
 
@@ -44,6 +50,10 @@ async def test_push_to_talk_commits_and_asks_for_a_reply(fake_upstream, open_ses
     assert not fake.errors
 
 
+def _file_exists(path: str) -> bool:
+    return os.path.exists(path)
+
+
 class FakeRecorder:
     def __init__(self):
         self.caller, self.bot, self.cuts, self.finished = [], [], [], None
@@ -59,11 +69,13 @@ class FakeRecorder:
 
     def finish(self, path):
         self.finished = path
+        Path(path).write_bytes(b"RIFF-fake")
 
 
 async def test_recorder_hook_gets_both_sides_and_is_linked(
-    fake_upstream, open_session, monkeypatch
+    fake_upstream, open_session, monkeypatch, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     recorder = FakeRecorder()
     monkeypatch.setattr(
         "realtime.consumers.session.make_recorder",
@@ -91,12 +103,48 @@ async def test_recorder_hook_gets_both_sides_and_is_linked(
     starts = [at for _, at in recorder.bot]
     assert starts[1] - starts[0] == 100  # contiguous on the session clock
     assert starts[2] == starts[0] + 200  # the second reply plays after the first
-    assert recorder.finished.endswith(f"{session_id}.wav")
+    assert not _file_exists(recorder.finished)  # moved to storage
     session = await database_sync_to_async(Session.objects.get)(pk=session_id)
-    assert (
-        session.recording.name.startswith("recordings/")
-        and session_id in session.recording.name
+    name = session.recording.name
+    assert name.startswith("recordings/") and name.endswith(
+        f"{uuid.UUID(session_id).hex}.wav"
     )
+    assert (tmp_path / name).read_bytes() == b"RIFF-fake"
+
+
+async def test_bot_with_record_audio_gets_a_stereo_wav(
+    fake_upstream, open_session, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("response.create")
+        await conn.reply("Hello.", audio_ms=400, chunks=2)
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, record_audio=True)
+    browser = await open_session(bot)
+    session_id = browser.events[0]["session_id"]
+    await browser.until("transcript.done")
+    await browser.send_audio(b"\x10\x00" * 4800)  # 200 ms of caller audio
+    await browser.send(type="session.end")
+    await browser.until("session.ended")
+    await browser.close()
+    session = await database_sync_to_async(Session.objects.get)(pk=session_id)
+    with wave.open(str(tmp_path / session.recording.name)) as wav:
+        assert (wav.getnchannels(), wav.getframerate(), wav.getsampwidth()) == (
+            2,
+            24000,
+            2,
+        )
+        frames = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").reshape(-1, 2)
+    assert len(frames) >= 400 * 24  # the bot's 400 ms at least
+    assert np.count_nonzero(frames[:, 1]) >= 400 * 24 // 2  # bot on the right
+    assert (
+        np.count_nonzero(frames[:, 0] == 16) == 4800
+    )  # the caller's 200 ms on the left
 
 
 async def test_text_only_replies_are_relayed_and_stored(fake_upstream, open_session):

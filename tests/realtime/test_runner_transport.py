@@ -41,7 +41,7 @@ class MemoryStore:
     def set_usage(self, usage, cost_usd, turn_count):
         self.usage = (usage, cost_usd, turn_count)
 
-    def set_recording(self, name):
+    def save_recording(self, path):
         pass
 
     async def close(self, *, status, reason, detail=""):
