@@ -4,10 +4,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 
 from botbuilder import selectors
 from botbuilder.assembly import Assembly, Snapshot
+from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
 from botbuilder.models import Bot
 from botbuilder.services.sessions import session_start
 from realtime.providers import ConnectionSpec
@@ -89,8 +90,7 @@ class StartedRow:
     session_id: str
     group_name: str
     admin_url: str
-    year: int
-    month: int
+    exports: dict[str, str]  # export format -> admin download URL
 
 
 def start_session_row(
@@ -114,12 +114,16 @@ def start_session_row(
     )
     try:
         admin_url = row.get_absolute_url()
-    except NoReverseMatch:  # the admin does not register sessions (yet)
-        admin_url = ""
+        formats = [*TEXT_FORMATS, *([WAV_FORMAT] if ctx.record_audio else [])]
+        exports = {
+            fmt: reverse("admin:botbuilder_session_export", args=[row.pk, fmt])
+            for fmt in formats
+        }
+    except NoReverseMatch:  # the admin does not register sessions
+        admin_url, exports = "", {}
     return StartedRow(
         str(row.pk),
         row.group_name,
         admin_url,
-        row.started_at.year,
-        row.started_at.month,
+        exports,
     )

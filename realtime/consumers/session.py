@@ -207,7 +207,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
             self.transport,
             SessionStore(row.session_id),
             recorder=recorder,
-            ended_extra={"admin_url": row.admin_url, "exports": {}},
+            ended_extra={"admin_url": row.admin_url, "exports": row.exports},
         )
         if self.channel_layer is not None:
             self.group_name = row.group_name

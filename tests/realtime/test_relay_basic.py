@@ -45,6 +45,14 @@ async def test_greeting_is_spoken_and_stored(fake_upstream, open_session):
     await browser.send(type="session.end")
     ended = await browser.until("session.ended")
     assert ended["reason"] == "client_ended" and ended["status"] == "completed"
+    session_hex = ended["session_id"].replace("-", "")
+    assert ended["admin_url"] == started["admin_url"] != ""
+    assert (
+        set(ended["exports"]) >= {"json", "csv", "txt"}
+        and "wav" not in ended["exports"]
+    )
+    assert ended["exports"]["json"].endswith("/export/json/")
+    assert session_hex in ended["exports"]["json"].replace("-", "")
     assert await browser.until_closed() == 1000
     assert len(browser.audio) == 240 * 48
     rows = await get_items(started["session_id"])

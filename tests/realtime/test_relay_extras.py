@@ -130,7 +130,8 @@ async def test_bot_with_record_audio_gets_a_stereo_wav(
     await browser.until("transcript.done")
     await browser.send_audio(b"\x10\x00" * 4800)  # 200 ms of caller audio
     await browser.send(type="session.end")
-    await browser.until("session.ended")
+    ended = await browser.until("session.ended")
+    assert ended["exports"]["wav"].endswith("/export/wav/")
     await browser.close()
     session = await database_sync_to_async(Session.objects.get)(pk=session_id)
     with wave.open(str(tmp_path / session.recording.name)) as wav:
