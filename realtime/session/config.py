@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botbuilder.assembly import Assembly, Snapshot, ToolSpec
-from botbuilder.knowledge.search import KnowledgeIndex
+from botbuilder.knowledge.search import KnowledgeIndex, index_for
 from realtime.providers import UpstreamTarget
 from realtime.session.bargein import BYTES_PER_MS
 
@@ -95,7 +95,7 @@ def build_setup(
         greeting=assembly.greeting,
         tools=list(assembly.tools),
         variables=dict(assembly.variables),
-        knowledge=KnowledgeIndex.build(snippets) if snippets else None,
+        knowledge=index_for(snippets) if snippets else None,
         prices=dict(prices or {}),
         idle_reminder_after_s=bot.idle_reminder_after_s,
         idle_reminder_max=bot.idle_reminder_max,
