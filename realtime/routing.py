@@ -3,7 +3,9 @@
 from django.urls import path
 
 from realtime.consumers.monitor import SessionMonitorConsumer
+from realtime.consumers.session import SessionConsumer
 
 websocket_urlpatterns: list = [
+    path("ws/bots/<int:bot_id>/session/", SessionConsumer.as_asgi()),
     path("ws/monitor/sessions/<uuid:session_id>/", SessionMonitorConsumer.as_asgi()),
 ]
