@@ -4,9 +4,6 @@ import pytest
 
 from botbuilder.models import Bot, KnowledgeSnippet, Tool, Voice
 
-# Redis/PostgreSQL fixtures and the daphne worker harness (tests marked `services`).
-pytest_plugins = ["tests.services"]
-
 
 def create_voice(**fields) -> Voice:
     defaults = {"name": "Marin", "provider_voice": "marin", "speed": 1.0}
@@ -70,4 +67,5 @@ def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
 
-pytest_plugins = ["tests.fixtures.engine"]
+# The offline engine; Redis/PostgreSQL and two daphne workers (tests marked `services`).
+pytest_plugins = ["tests.fixtures.engine", "tests.services"]

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from botbuilder.assembly import UnknownVariableError, assemble
 from botbuilder.models.choices import EndReason
+from realtime.consumers.dispatch import DirectDispatchMixin
 from realtime.consumers.loading import (
     BotContext,
     Refusal,
@@ -29,6 +30,7 @@ from realtime.consumers.validation import (
     check_audio_frame,
     parse_control,
 )
+from realtime.monitoring import WATCHED_EVENT_TYPES, publish
 from realtime.providers import ProviderConfigError, adapt_session, upstream_target
 from realtime.session.config import build_setup, session_config
 from realtime.session.recording import make_recorder
@@ -52,8 +54,12 @@ class BrowserTransport:
             await self._consumer.send(bytes_data=audio)
 
     async def send_event(self, event: dict[str, Any]) -> None:
+        consumer = self._consumer
+        # Staff watching the session (live monitor, any worker) get the transcript events too.
+        if consumer.group_name and event["type"] in WATCHED_EVENT_TYPES:
+            await publish(consumer.channel_layer, consumer.group_name, event)
         if not self.closed:
-            await self._consumer.send(text_data=json.dumps(event, ensure_ascii=False))
+            await consumer.send(text_data=json.dumps(event, ensure_ascii=False))
 
     async def close(self, code: int = 1000) -> None:
         if not self.closed:
@@ -61,7 +67,9 @@ class BrowserTransport:
             await self._consumer.close(code=code)
 
 
-class SessionConsumer(AsyncWebsocketConsumer):
+class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
+    """One browser session; no thread hop per message (see realtime/consumers/dispatch.py)."""
+
     async def connect(self) -> None:
         self.runner: SessionRunner | None = None
         self.group_name = ""
