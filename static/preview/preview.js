@@ -1,0 +1,375 @@
+// The preview page: wires the session client, the audio engine and the panels together.
+
+import { AudioEngine, PreviewError, samplesToMs } from "./audio.js";
+import { EventLog } from "./eventlog.js";
+import { CostMeter, LatencyTable, formatMs, renderInstructions } from "./panels.js";
+import { SessionClient, describeClose, websocketUrl } from "./session.js";
+import { Transcript } from "./transcript.js";
+
+const config = JSON.parse(document.getElementById("preview-config").textContent);
+const $ = (id) => document.getElementById(id);
+const ui = {
+  root: $("content-main"), start: $("pv-start"), stop: $("pv-stop"), mode: $("pv-mode"),
+  status: $("pv-status"), micLevel: $("pv-mic-level"), messages: $("pv-messages"),
+  composer: $("pv-composer"), text: $("pv-text"), send: $("pv-send"), ptt: $("pv-ptt"),
+  ended: $("pv-ended"), endedReason: $("pv-ended-reason"), endedLinks: $("pv-ended-links"),
+  variables: $("pv-variables"), debug: $("pv-debug"),
+};
+const CAPTURE_LOG_S = 30; // how far back sent frames are remembered to time "caller stopped"
+const MIN_PTT_MS = 150; // shorter presses are a slip of the finger: drop their audio
+
+/** Counters the end-to-end tests read (and a handy console view). */
+const state = {
+  status: "idle", sessionId: null, micLabel: "", framesSent: 0, bytesSent: 0,
+  audioFramesReceived: 0, audioBytesReceived: 0, samplesPlayed: 0, outputRms: 0, maxOutputRms: 0,
+  transcriptItems: 0, userTexts: [], assistantTexts: [], assistantItems: {}, playedItems: [], flushes: 0, playbackReports: [],
+  latencies: [], errors: [], ended: null,
+};
+window.previewState = state;
+
+const transcript = new Transcript($("pv-transcript"), $("pv-empty"));
+const log = new EventLog({
+  list: $("pv-log-list"), filter: $("pv-log-filter"), direction: $("pv-log-dir"),
+  copyButton: $("pv-log-copy"), audioLine: $("pv-log-audio"),
+});
+const cost = new CostMeter({ rows: $("pv-cost-rows"), total: $("pv-cost-total"), prices: config.pricesPerMtok });
+const latency = new LatencyTable($("pv-latency-rows"));
+const instructionsView = {
+  sections: $("pv-instr-sections"), totalEl: $("pv-instr-total"),
+  warningsEl: $("pv-instr-warnings"), sourceEl: $("pv-instr-source"),
+};
+
+function setStatus(status, label) {
+  state.status = status;
+  ui.status.dataset.status = status;
+  ui.status.textContent = label;
+  ui.root.dataset.state = status;
+}
+
+function showMessage(text, level = "error") {
+  const li = document.createElement("li");
+  li.className = level;
+  li.textContent = text;
+  ui.messages.appendChild(li);
+  if (level === "error") state.errors.push(text);
+}
+
+function variableValues() {
+  const values = {};
+  for (const input of ui.variables.querySelectorAll("input[type=text]")) values[input.name] = input.value;
+  return values;
+}
+
+function setLive(live, mode) {
+  ui.start.disabled = live;
+  ui.mode.disabled = live;
+  ui.stop.disabled = !live;
+  ui.text.disabled = !live;
+  ui.send.disabled = !live;
+  ui.ptt.hidden = mode !== "ptt";
+  ui.ptt.disabled = !live || mode !== "ptt";
+  for (const input of ui.variables.querySelectorAll("input")) input.disabled = live;
+}
+
+/** One preview session: socket, audio and the bookkeeping between them. */
+class PreviewRun {
+  constructor(mode) {
+    this.mode = mode;
+    this.audio = new AudioEngine();
+    this.client = new SessionClient(websocketUrl(config.wsPath));
+    this.sentFrames = []; // [{endSample, at}] to map the server's audio_end_ms to page time
+    this.samplesSent = 0;
+    this.currentItem = null; // assistant item the incoming binary frames belong to
+    this.flushed = new Set();
+    this.turnStart = null; // page time the caller finished the pending turn
+    this.turnStarts = new Map(); // assistant item_id -> page time its turn started
+    this.pttDown = null;
+    this.pttFrames = 0;
+    this.started = false;
+  }
+
+  async start() {
+    setStatus("connecting", "Connecting…");
+    await this.audio.openOutput();
+    this.audio.addEventListener("started", (e) => this.onPlaybackStarted(e.detail));
+    this.audio.addEventListener("level", (e) => {
+      state.outputRms = e.detail.rms;
+      state.maxOutputRms = Math.max(state.maxOutputRms, e.detail.maxRms);
+      state.samplesPlayed = e.detail.playedSamples;
+    });
+    this.client.addEventListener("event", (e) => this.onEvent(e.detail));
+    this.client.addEventListener("audio", (e) => this.onAudio(e.detail));
+    this.client.addEventListener("sent", (e) => log.add("out", e.detail));
+    this.client.addEventListener("closed", (e) => this.onClosed(e.detail));
+    await this.client.connect({
+      type: "session.start", variables: variableValues(),
+      push_to_talk: this.mode === "ptt", debug: ui.debug.checked,
+    });
+  }
+
+  async startMicrophone() {
+    try {
+      state.micLabel = await this.audio.openMicrophone();
+    } catch (err) {
+      showMessage(err.message || String(err));
+      showMessage("The session goes on: type your messages below.", "warning");
+      return;
+    }
+    this.audio.addEventListener("frame", (e) => this.onFrame(e.detail));
+    this.audio.addEventListener("mic-ended", () => showMessage("The microphone was disconnected."));
+  }
+
+  onFrame({ pcm, rms }) {
+    ui.micLevel.style.width = `${Math.min(100, Math.round(Math.sqrt(rms) * 250))}%`;
+    if (!this.started || (this.mode === "ptt" && this.pttDown === null)) return;
+    const bytes = pcm.byteLength;
+    if (!this.client.sendAudio(pcm)) return;
+    this.samplesSent += bytes / 2;
+    this.sentFrames.push({ endSample: this.samplesSent, at: performance.now() });
+    while (this.sentFrames.length > (CAPTURE_LOG_S * 1000) / 40) this.sentFrames.shift();
+    if (this.pttDown !== null) this.pttFrames += 1;
+    state.framesSent = this.client.framesSent;
+    state.bytesSent = this.client.bytesSent;
+    log.addAudio("out", bytes);
+  }
+
+  /** Page time when the caller audio at `audioMs` (from the first frame sent) was sent. */
+  sentTimeOf(audioMs) {
+    const sample = audioMs * 24;
+    const frame = this.sentFrames.find((f) => f.endSample >= sample);
+    if (!frame) return null;
+    return frame.at - (frame.endSample - sample) / 24;
+  }
+
+  onAudio(buffer) {
+    state.audioFramesReceived += 1;
+    state.audioBytesReceived += buffer.byteLength;
+    log.addAudio("in", buffer.byteLength);
+    if (this.currentItem === null || this.flushed.has(this.currentItem)) return;
+    this.audio.enqueue(this.currentItem, buffer);
+  }
+
+  onPlaybackStarted({ itemId, at }) {
+    state.playedItems.push(itemId);
+    const start = this.turnStarts.get(itemId);
+    if (start === undefined) return;
+    const played = at - start;
+    const turn = latency.set(itemId, { played });
+    state.latencies.push({ itemId, played_ms: Math.round(played) });
+    this.showTurnLatency(itemId, turn);
+  }
+
+  showTurnLatency(itemId, turn) {
+    transcript.latency(itemId, [
+      Number.isFinite(turn.endpointing) && `endpointing ${formatMs(turn.endpointing)}`,
+      Number.isFinite(turn.response) && `first audio ${formatMs(turn.response)} (server)`,
+      Number.isFinite(turn.played) && `played ${formatMs(turn.played)} (browser)`,
+    ]);
+  }
+
+  async flushPlayback(itemId) {
+    this.flushed.add(itemId);
+    const played = await this.audio.flush();
+    const playedMs = samplesToMs(played[itemId] || 0);
+    state.flushes += 1;
+    state.playbackReports.push({ item_id: itemId, played_ms: playedMs });
+    this.client.sendJson({ type: "playback", item_id: itemId, played_ms: playedMs });
+  }
+
+  onEvent(msg) {
+    log.add("in", msg);
+    const handler = this[`on_${msg.type.replace(/\./g, "_")}`];
+    if (handler) handler.call(this, msg);
+  }
+
+  on_session_started(msg) {
+    this.started = true;
+    state.sessionId = msg.session_id;
+    setStatus("live", this.mode === "ptt" ? "Live: hold to talk" : this.mode === "text" ? "Live: type below" : "Live: listening");
+    setLive(true, this.mode);
+    if (msg.instructions) renderInstructions(instructionsView, msg.instructions, "live, as sent to the model");
+    if (this.mode !== "text") this.startMicrophone();
+    ui.text.focus();
+  }
+
+  on_speech_started(msg) {
+    transcript.speechStarted(msg.item_id);
+  }
+
+  on_speech_stopped(msg) {
+    transcript.speechStopped(msg.item_id);
+    const sent = Number.isFinite(msg.audio_end_ms) ? this.sentTimeOf(msg.audio_end_ms) : null;
+    const now = performance.now();
+    this.turnStart = sent !== null && sent <= now ? sent : now;
+  }
+
+  on_playback_flush(msg) {
+    this.flushPlayback(msg.item_id);
+  }
+
+  on_response_audio_started(msg) {
+    this.currentItem = msg.item_id;
+    transcript.message("assistant", msg.item_id);
+    if (this.turnStart !== null) {
+      this.turnStarts.set(msg.item_id, this.turnStart);
+      this.turnStart = null;
+    }
+  }
+
+  on_transcript_delta(msg) {
+    transcript.delta(msg.role, msg.item_id, msg.delta || "");
+  }
+
+  on_transcript_done(msg) {
+    transcript.done(msg.role, msg.item_id, msg.text || "", msg.seq);
+    state.transcriptItems = transcript.doneCount;
+    state.userTexts = transcript.texts("user");
+    state.assistantTexts = transcript.texts("assistant");
+    if (msg.role === "assistant") state.assistantItems[msg.item_id] = msg.text || "";
+  }
+
+  on_item_truncated(msg) {
+    transcript.truncated(msg.item_id, msg.heard_text, msg.text);
+  }
+
+  on_tool_call(msg) {
+    transcript.toolCall(msg.call_id, msg.name, msg.arguments);
+  }
+
+  on_tool_result(msg) {
+    transcript.toolResult(msg.call_id, msg.name, msg.status, msg.output, msg.duration_ms);
+  }
+
+  on_turn_latency(msg) {
+    const turn = latency.set(msg.item_id, { response: msg.response_ms, endpointing: msg.endpointing_ms });
+    this.showTurnLatency(msg.item_id, turn);
+  }
+
+  on_usage(msg) {
+    cost.update(msg);
+  }
+
+  on_error(msg) {
+    showMessage(`${msg.reason || "Server error"}${msg.code ? ` (${msg.code})` : ""}`, msg.fatal ? "error" : "warning");
+  }
+
+  on_session_ended(msg) {
+    state.ended = msg;
+    ui.endedReason.textContent = [msg.status, msg.reason].filter(Boolean).join(": ");
+    const links = [];
+    if (msg.admin_url) links.push(["Open the stored session", msg.admin_url]);
+    for (const [format, url] of Object.entries(msg.exports || {})) links.push([`Export ${format}`, url]);
+    ui.endedLinks.replaceChildren(...links.map(([label, href]) => {
+      const a = document.createElement("a");
+      a.href = href;
+      a.textContent = label;
+      return a;
+    }));
+    ui.ended.hidden = false;
+    this.finish("ended", "Ended");
+  }
+
+  onClosed({ code, reason, ended }) {
+    if (!ended && state.status !== "ended") {
+      showMessage(describeClose(code, reason));
+      this.finish("failed", "Connection closed");
+    }
+  }
+
+  sendText(text) {
+    if (!this.client.sendJson({ type: "text", text })) return;
+    transcript.typed(text);
+    this.turnStart = performance.now();
+  }
+
+  async pttPress() {
+    if (this.pttDown !== null || !this.started) return;
+    this.pttDown = performance.now();
+    this.pttFrames = 0;
+    ui.ptt.classList.add("pv-held");
+    // Talking over the bot stops it at once (the server does no turn detection here).
+    if (this.currentItem !== null && !this.flushed.has(this.currentItem)) await this.flushPlayback(this.currentItem);
+  }
+
+  pttRelease() {
+    if (this.pttDown === null) return;
+    const held = performance.now() - this.pttDown;
+    this.pttDown = null;
+    ui.ptt.classList.remove("pv-held");
+    if (held < MIN_PTT_MS || this.pttFrames === 0) {
+      this.client.sendJson({ type: "audio.clear" });
+      return;
+    }
+    this.client.sendJson({ type: "audio.commit" });
+    this.turnStart = performance.now();
+  }
+
+  async end() {
+    setStatus("ending", "Ending…");
+    ui.stop.disabled = true;
+    await this.client.end();
+    if (state.status === "ending") this.finish("ended", "Ended");
+  }
+
+  finish(status, label) {
+    setStatus(status, label);
+    setLive(false, this.mode);
+    ui.micLevel.style.width = "0%";
+    this.audio.close();
+  }
+}
+
+let run = null;
+
+async function start() {
+  ui.messages.replaceChildren();
+  ui.ended.hidden = true;
+  log.reset();
+  latency.reset();
+  transcript.reset();
+  cost.reset();
+  Object.assign(state, {
+    sessionId: null, framesSent: 0, bytesSent: 0, audioFramesReceived: 0, audioBytesReceived: 0,
+    samplesPlayed: 0, outputRms: 0, maxOutputRms: 0, transcriptItems: 0, userTexts: [],
+    assistantTexts: [], assistantItems: {}, playedItems: [], flushes: 0, playbackReports: [],
+    latencies: [], errors: [], ended: null,
+  });
+  run = new PreviewRun(ui.mode.value);
+  ui.start.disabled = true;
+  try {
+    await run.start();
+  } catch (err) {
+    showMessage(err instanceof PreviewError ? err.message : `Could not start the session: ${err.message || err}`);
+    run.finish("failed", "Not started");
+  }
+}
+
+ui.start.addEventListener("click", start);
+ui.stop.addEventListener("click", () => run && run.end());
+ui.mode.addEventListener("change", () => { ui.ptt.hidden = ui.mode.value !== "ptt"; });
+ui.composer.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = ui.text.value.trim();
+  if (!text || !run) return;
+  run.sendText(text);
+  ui.text.value = "";
+});
+ui.ptt.addEventListener("pointerdown", (e) => { e.preventDefault(); run && run.pttPress(); });
+for (const type of ["pointerup", "pointercancel", "pointerleave"]) {
+  ui.ptt.addEventListener(type, () => run && run.pttRelease());
+}
+
+function typingTarget(target) {
+  return target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
+}
+document.addEventListener("keydown", (e) => {
+  if (e.code !== "Space" || e.repeat || typingTarget(e.target) || !run || run.mode !== "ptt") return;
+  e.preventDefault();
+  run.pttPress();
+});
+document.addEventListener("keyup", (e) => {
+  if (e.code !== "Space" || !run || run.mode !== "ptt" || typingTarget(e.target)) return;
+  e.preventDefault();
+  run.pttRelease();
+});
+window.addEventListener("pagehide", () => run && run.client.close());
