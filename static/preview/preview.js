@@ -15,7 +15,6 @@ const ui = {
   ended: $("pv-ended"), endedReason: $("pv-ended-reason"), endedLinks: $("pv-ended-links"),
   variables: $("pv-variables"), debug: $("pv-debug"),
 };
-const CAPTURE_LOG_S = 30; // how far back sent frames are remembered to time "caller stopped"
 const MIN_PTT_MS = 150; // shorter presses are a slip of the finger: drop their audio
 
 /** Counters the end-to-end tests read (and a handy console view). */
@@ -77,8 +76,6 @@ class PreviewRun {
     this.mode = mode;
     this.audio = new AudioEngine();
     this.client = new SessionClient(websocketUrl(config.wsPath));
-    this.sentFrames = []; // [{endSample, at}] to map the server's audio_end_ms to page time
-    this.samplesSent = 0;
     this.currentItem = null; // assistant item the incoming binary frames belong to
     this.flushed = new Set();
     this.turnStart = null; // page time the caller finished the pending turn
@@ -86,6 +83,7 @@ class PreviewRun {
     this.pttDown = null;
     this.pttFrames = 0;
     this.started = false;
+    this.fatal = false; // a fatal server error explains the close that follows
   }
 
   async start() {
@@ -124,21 +122,10 @@ class PreviewRun {
     if (!this.started || (this.mode === "ptt" && this.pttDown === null)) return;
     const bytes = pcm.byteLength;
     if (!this.client.sendAudio(pcm)) return;
-    this.samplesSent += bytes / 2;
-    this.sentFrames.push({ endSample: this.samplesSent, at: performance.now() });
-    while (this.sentFrames.length > (CAPTURE_LOG_S * 1000) / 40) this.sentFrames.shift();
     if (this.pttDown !== null) this.pttFrames += 1;
     state.framesSent = this.client.framesSent;
     state.bytesSent = this.client.bytesSent;
     log.addAudio("out", bytes);
-  }
-
-  /** Page time when the caller audio at `audioMs` (from the first frame sent) was sent. */
-  sentTimeOf(audioMs) {
-    const sample = audioMs * 24;
-    const frame = this.sentFrames.find((f) => f.endSample >= sample);
-    if (!frame) return null;
-    return frame.at - (frame.endSample - sample) / 24;
   }
 
   onAudio(buffer) {
@@ -189,7 +176,7 @@ class PreviewRun {
     setLive(true, this.mode);
     if (msg.instructions) renderInstructions(instructionsView, msg.instructions, "live, as sent to the model");
     if (this.mode !== "text") this.startMicrophone();
-    ui.text.focus();
+    (this.mode === "ptt" ? ui.ptt : ui.text).focus();
   }
 
   on_speech_started(msg) {
@@ -198,9 +185,9 @@ class PreviewRun {
 
   on_speech_stopped(msg) {
     transcript.speechStopped(msg.item_id);
-    const sent = Number.isFinite(msg.audio_end_ms) ? this.sentTimeOf(msg.audio_end_ms) : null;
-    const now = performance.now();
-    this.turnStart = sent !== null && sent <= now ? sent : now;
+    // Same reference as the server's response_ms: the moment the turn was detected
+    // (the endpointing delay before it is shown apart).
+    this.turnStart = performance.now();
   }
 
   on_playback_flush(msg) {
@@ -250,6 +237,7 @@ class PreviewRun {
   }
 
   on_error(msg) {
+    if (msg.fatal) this.fatal = true;
     showMessage(`${msg.reason || "Server error"}${msg.code ? ` (${msg.code})` : ""}`, msg.fatal ? "error" : "warning");
   }
 
@@ -271,7 +259,7 @@ class PreviewRun {
 
   onClosed({ code, reason, ended }) {
     if (!ended && state.status !== "ended") {
-      showMessage(describeClose(code, reason));
+      if (!this.fatal) showMessage(describeClose(code, reason));
       this.finish("failed", "Connection closed");
     }
   }
@@ -360,7 +348,7 @@ for (const type of ["pointerup", "pointercancel", "pointerleave"]) {
 }
 
 function typingTarget(target) {
-  return target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
+  return target && target !== ui.ptt && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
 }
 document.addEventListener("keydown", (e) => {
   if (e.code !== "Space" || e.repeat || typingTarget(e.target) || !run || run.mode !== "ptt") return;

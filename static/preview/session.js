@@ -29,6 +29,7 @@ export class SessionClient extends EventTarget {
     super();
     this.url = url;
     this.ws = null;
+    this.opened = false;
     this.ended = false; // session.ended received: a close after it is expected
     this.framesSent = 0;
     this.bytesSent = 0;
@@ -43,15 +44,19 @@ export class SessionClient extends EventTarget {
       this.ws = ws;
       ws.onopen = () => {
         opened = true;
+        this.opened = true;
         this.sendJson(startMessage);
         resolve();
       };
       ws.onmessage = (event) => this.onMessage(event.data);
-      ws.onerror = () => {
-        if (!opened) reject(new Error(`Could not connect to ${this.url}.`));
-      };
       ws.onclose = (event) => {
-        if (!opened) reject(new Error(describeClose(event.code, event.reason)));
+        if (!opened) {
+          // A refused handshake looks like a lost connection (1006) to the page.
+          reject(new Error(event.code === 1006
+            ? "The server refused or could not open the session. Check that you are still logged in and allowed to view this bot, then reload the page."
+            : describeClose(event.code, event.reason)));
+          return;
+        }
         this.dispatchEvent(new CustomEvent("closed", {
           detail: { code: event.code, reason: event.reason, ended: this.ended },
         }));

@@ -81,7 +81,6 @@ export class Transcript {
 
   speechStarted(itemId) {
     const entry = this.message("user", itemId);
-    if (entry.final === null && !entry.partial) entry.text.textContent = "…";
     entry.node.classList.add("pv-speaking");
   }
 
@@ -122,6 +121,8 @@ export class Transcript {
   }
 
   done(role, itemId, text, seq) {
+    // Typed messages come back without an item id: key them by their place in the conversation.
+    if (!itemId) itemId = `seq:${seq}`;
     if (role === "user" && !this.entries.has(itemId)) this.adoptTyped(itemId, text);
     const entry = this.message(role, itemId);
     if (entry.final === null) this.doneCount += 1;

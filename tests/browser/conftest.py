@@ -26,7 +26,15 @@ from tests.browser.harness import (
     wait_for_http,
 )
 from tests.browser.speech import SpeechWav
-from tests.fixtures.engine import offline_engine  # noqa: F401  (fixture)
+
+try:
+    from tests.fixtures.engine import offline_engine  # noqa: F401  (fixture)
+except ImportError as exc:  # the offline engine is not merged into this branch yet
+    _engine_import_error = exc
+
+    @pytest.fixture
+    def offline_engine():
+        pytest.fail(f"the offline engine fixture is not available: {_engine_import_error}")
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +58,7 @@ def greeting_mode() -> str:
 
 
 @pytest.fixture
-def live_server(
+def preview_server(
     migrated_db,
     offline_engine,  # noqa: F811  (the fixture imported above)
     greeting_mode,

@@ -54,12 +54,12 @@ def end_session(page) -> dict:
 
 
 def test_spoken_question_is_answered_from_the_right_snippet(
-    live_server, launch_browser, speech, screenshot
+    preview_server, launch_browser, speech, screenshot
 ):
     lead_s = speech.duration_s(GREETING) + GREETING_MARGIN_S
     wav = speech.build(("pause", lead_s), ("say", QUESTION), ("pause", 2.0))
-    _, page = launch_browser(wav, live_server)
-    open_preview(page, live_server)
+    _, page = launch_browser(wav, preview_server)
+    open_preview(page, preview_server)
 
     page.click("#pv-start")
     wait_for(page, "s.status === 'live'", 15, "session.started")
@@ -102,9 +102,9 @@ def test_spoken_question_is_answered_from_the_right_snippet(
     assert page.locator("#pv-ended-links a").count() >= 1
     screenshot(page, "ended")
 
-    stored = live_server.stored(state["sessionId"])
+    stored = preview_server.stored(state["sessionId"])
     assert stored["session"] is not None, "the session was not stored"
-    assert stored["session"]["bot_id"] == live_server.bot_id
+    assert stored["session"]["bot_id"] == preview_server.bot_id
     users = [i["text"] for i in stored["items"] if i["role"] == "user"]
     answers = [i["text"] for i in stored["items"] if i["role"] == "assistant"]
     assert any("opening hours" in t.lower() for t in users), stored["items"]
@@ -113,7 +113,7 @@ def test_spoken_question_is_answered_from_the_right_snippet(
 
 @pytest.mark.parametrize("greeting_mode", ["wait"])
 def test_caller_interrupting_the_answer_stores_what_was_heard(
-    live_server, launch_browser, speech, screenshot
+    preview_server, launch_browser, speech, screenshot
 ):
     wav = speech.build(
         ("pause", 1.0),
@@ -122,8 +122,8 @@ def test_caller_interrupting_the_answer_stores_what_was_heard(
         ("say", OVERLAP_QUESTION),
         ("pause", 2.0),
     )
-    _, page = launch_browser(wav, live_server)
-    open_preview(page, live_server)
+    _, page = launch_browser(wav, preview_server)
+    open_preview(page, preview_server)
 
     page.click("#pv-start")
     wait_for(page, "s.status === 'live'", 15, "session.started")
@@ -146,7 +146,7 @@ def test_caller_interrupting_the_answer_stores_what_was_heard(
     )
 
     state = end_session(page)
-    stored = live_server.stored(state["sessionId"])
+    stored = preview_server.stored(state["sessionId"])
     interrupted = [
         i for i in stored["items"] if i["role"] == "assistant" and i["interrupted"]
     ]
