@@ -66,6 +66,7 @@ function setLive(live, mode) {
   ui.text.disabled = !live;
   ui.send.disabled = !live;
   ui.ptt.hidden = mode !== "ptt";
+  ui.micLevel.parentElement.hidden = mode === "text";
   ui.ptt.disabled = !live || mode !== "ptt";
   for (const input of ui.variables.querySelectorAll("input")) input.disabled = live;
 }
@@ -78,8 +79,8 @@ class PreviewRun {
     this.client = new SessionClient(websocketUrl(config.wsPath));
     this.currentItem = null; // assistant item the incoming binary frames belong to
     this.flushed = new Set();
-    this.turnStart = null; // page time the caller finished the pending turn
-    this.turnStarts = new Map(); // assistant item_id -> page time its turn started
+    this.turnStart = null; // {at, typed}: when the caller finished the pending turn
+    this.turnStarts = new Map(); // assistant item_id -> {at, typed} of the turn it answers
     this.pttDown = null;
     this.pttFrames = 0;
     this.started = false;
@@ -140,7 +141,7 @@ class PreviewRun {
     state.playedItems.push(itemId);
     const start = this.turnStarts.get(itemId);
     if (start === undefined) return;
-    const played = at - start;
+    const played = at - start.at;
     const turn = latency.set(itemId, { played });
     state.latencies.push({ itemId, played_ms: Math.round(played) });
     this.showTurnLatency(itemId, turn);
@@ -187,7 +188,7 @@ class PreviewRun {
     transcript.speechStopped(msg.item_id);
     // Same reference as the server's response_ms: the moment the turn was detected
     // (the endpointing delay before it is shown apart).
-    this.turnStart = performance.now();
+    this.turnStart = { at: performance.now(), typed: false };
   }
 
   on_playback_flush(msg) {
@@ -228,7 +229,10 @@ class PreviewRun {
   }
 
   on_turn_latency(msg) {
-    const turn = latency.set(msg.item_id, { response: msg.response_ms, endpointing: msg.endpointing_ms });
+    const start = this.turnStarts.get(msg.item_id);
+    // A typed message has no endpointing: the server waits for no silence.
+    const endpointing = start && start.typed ? null : msg.endpointing_ms;
+    const turn = latency.set(msg.item_id, { response: msg.response_ms, endpointing });
     this.showTurnLatency(msg.item_id, turn);
   }
 
@@ -267,7 +271,7 @@ class PreviewRun {
   sendText(text) {
     if (!this.client.sendJson({ type: "text", text })) return;
     transcript.typed(text);
-    this.turnStart = performance.now();
+    this.turnStart = { at: performance.now(), typed: true };
   }
 
   async pttPress() {
@@ -289,7 +293,7 @@ class PreviewRun {
       return;
     }
     this.client.sendJson({ type: "audio.commit" });
-    this.turnStart = performance.now();
+    this.turnStart = { at: performance.now(), typed: false };
   }
 
   async end() {
@@ -334,7 +338,10 @@ async function start() {
 
 ui.start.addEventListener("click", start);
 ui.stop.addEventListener("click", () => run && run.end());
-ui.mode.addEventListener("change", () => { ui.ptt.hidden = ui.mode.value !== "ptt"; });
+ui.mode.addEventListener("change", () => {
+  ui.ptt.hidden = ui.mode.value !== "ptt";
+  ui.micLevel.parentElement.hidden = ui.mode.value === "text";
+});
 ui.composer.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = ui.text.value.trim();

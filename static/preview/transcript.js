@@ -2,6 +2,7 @@
 // (`seq`), interrupted replies visibly cut, tool calls inline.
 
 const ROLE_LABELS = { user: "Caller", assistant: "Bot" };
+const OPEN_RESULT_MAX_CHARS = 400; // longer tool results start folded
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -186,8 +187,9 @@ export class Transcript {
     entry.status.textContent = status;
     entry.meta.textContent = Number.isFinite(durationMs) ? `${durationMs} ms` : "";
     const result = el("details", "pv-tool-result");
-    result.append(el("summary", "", "Result"), el("pre", "", pretty(output)));
-    result.open = true;
+    const shown = pretty(output);
+    result.append(el("summary", "", "Result"), el("pre", "", shown));
+    result.open = shown.length <= OPEN_RESULT_MAX_CHARS;
     entry.node.appendChild(result);
     this.scroll();
   }

@@ -34,7 +34,9 @@ except ImportError as exc:  # the offline engine is not merged into this branch 
 
     @pytest.fixture
     def offline_engine():
-        pytest.fail(f"the offline engine fixture is not available: {_engine_import_error}")
+        pytest.fail(
+            f"the offline engine fixture is not available: {_engine_import_error}"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -154,3 +154,44 @@ def test_caller_interrupting_the_answer_stores_what_was_heard(
     item = interrupted[0]
     assert re.search(ANSWER_RE, item["text"], re.I), item
     assert len(item["heard_text"]) < len(item["text"]), item
+
+
+@pytest.mark.parametrize("greeting_mode", ["wait"])
+def test_typed_message_with_tool_call_is_shown_inline_and_stored(
+    preview_server, launch_browser, speech, screenshot
+):
+    wav = speech.build(("pause", 1.0))  # text only: the microphone is never opened
+    _, page = launch_browser(wav, preview_server)
+    open_preview(page, preview_server)
+
+    page.select_option("#pv-mode", "text")
+    page.click("#pv-start")
+    wait_for(page, "s.status === 'live'", 15, "session.started")
+    page.fill("#pv-text", "what is the status of order one two three")
+    page.press("#pv-text", "Enter")
+    wait_for(
+        page,
+        "document.querySelector('.pv-tool.pv-tool-ok') !== null",
+        20,
+        "the tool call shown with its result",
+    )
+    wait_for(page, "s.assistantTexts.length > 0", 20, "the bot's answer")
+    screenshot(page, "tool-call")
+
+    tool = page.locator(".pv-tool").first
+    assert tool.locator(".pv-tool-name").inner_text() == "get_order_status"
+    assert "123" in tool.locator(".pv-tool-args pre").inner_text()
+    assert tool.locator(".pv-tool-status").inner_text() == "ok"
+    assert re.search(r"\d+ ms", tool.locator(".pv-meta").inner_text())
+    state = page_state(page)
+    assert state["userTexts"] == ["what is the status of order one two three"]
+    assert state["framesSent"] == 0
+
+    state = end_session(page)
+    stored = preview_server.stored(state["sessionId"])
+    assert [i["text"] for i in stored["items"] if i["role"] == "user"] == [
+        "what is the status of order one two three"
+    ]
+    assert any(i["tool_name"] == "get_order_status" for i in stored["items"]), stored[
+        "items"
+    ]
