@@ -1,13 +1,16 @@
-"""Helpers of the browser tests: the daphne subprocess and its environment."""
+"""Helpers of the browser tests: the daphne subprocess, its environment and database."""
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +18,10 @@ REPO_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_DIR / "artifacts" / "screenshots"
 CHROMIUM_PATH = "/usr/bin/chromium"
 SERVER_START_TIMEOUT_S = 30.0
+SERVER_STOP_TIMEOUT_S = 10.0
 SETUP_TIMEOUT_S = 60.0
-# Flags measured in /work/shared/reference/offline-speech.md §5.
+# Flags measured in /work/shared/reference/offline-speech.md §5 (the fake-UI flag, which
+# accepts the microphone prompt, is added per launch).
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -27,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
 ]
 
@@ -38,30 +42,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def engine_address(engine) -> tuple[str, int]:
-    """(host, port) of the offline engine fixture's server."""
-    for host_attr, port_attr in (("host", "port"), ("engine_host", "engine_port")):
-        if hasattr(engine, port_attr):
-            return getattr(engine, host_attr, "127.0.0.1"), int(
-                getattr(engine, port_attr)
-            )
-    if isinstance(engine, dict):
-        return engine.get("host", "127.0.0.1"), int(engine["port"])
-    if isinstance(engine, tuple):
-        return engine[0], int(engine[1])
-    raise TypeError(
-        f"cannot read host/port from the offline engine fixture: {engine!r}"
-    )
-
-
 @dataclass
 class LiveServer:
+    """A running daphne; `bot_id` greets first, `quiet_bot_id` waits for the caller."""
+
     url: str
     env: dict[str, str]
-    bot_id: int = 0
-    cookie: str = ""
-    log_path: Path | None = None
+    log_path: Path
     process: subprocess.Popen | None = None
+    bot_id: int = 0
+    quiet_bot_id: int = 0
+    cookie: str = ""
 
     def manage(self, *args: str) -> dict:
         """Run `server_setup` in the server's environment; returns its JSON output."""
@@ -78,31 +69,90 @@ class LiveServer:
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def stored(self, session_id: str) -> dict:
+        """The stored Session row and its transcript items, read back from the database."""
         return self.manage("dump", session_id)
 
     def log_tail(self, chars: int = 6000) -> str:
         return (
-            self.log_path.read_text(errors="replace")[-chars:] if self.log_path else ""
+            self.log_path.read_text(errors="replace")[-chars:]
+            if self.log_path.exists()
+            else ""
         )
 
 
 def server_env(db_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The daphne process's environment: test settings, a file database, no API key."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "OPENAI_"))
     }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
             "DATABASE_URL": f"sqlite:///{db_path}",
-            "OPENAI_API_KEY": "",
             "PYTHONPATH": str(REPO_DIR),
             "LOG_LEVEL": "INFO",
         }
     )
     env.update(extra or {})
     return env
+
+
+def migrate(db_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=REPO_DIR,
+        env=server_env(db_path),
+        check=True,
+        timeout=SETUP_TIMEOUT_S,
+    )
+
+
+@contextmanager
+def running_server(
+    template_db: Path, workdir: Path, engine_host: str, engine_port: int
+) -> Iterator[LiveServer]:
+    """Copy the migrated database, seed it, serve it with daphne; stop daphne on exit."""
+    db_path = workdir / "db.sqlite3"
+    shutil.copy(template_db, db_path)
+    env = server_env(
+        db_path,
+        {"OFFLINE_ENGINE_HOST": engine_host, "OFFLINE_ENGINE_PORT": str(engine_port)},
+    )
+    port = free_port()
+    server = LiveServer(
+        url=f"http://127.0.0.1:{port}", env=env, log_path=workdir / "daphne.log"
+    )
+    seeded = server.manage("seed")
+    server.bot_id, server.quiet_bot_id = seeded["bot_id"], seeded["quiet_bot_id"]
+    server.cookie = seeded["cookie"]
+    daphne = Path(sys.executable).with_name("daphne")
+    with open(server.log_path, "wb") as log:
+        server.process = subprocess.Popen(
+            [
+                str(daphne),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "botbuilder.asgi:application",
+            ],
+            cwd=REPO_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_http(f"{server.url}/admin/login/", server)
+        yield server
+    finally:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
 
 
 def wait_for_http(url: str, server: LiveServer) -> None:

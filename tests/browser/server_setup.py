@@ -11,9 +11,11 @@ import sys
 
 import django
 
+QUIET_BOT_SLUG = "acme-support-quiet"
 
-def seed(greeting_mode: str) -> dict:
-    """The demo bot, its voice, snippets and tools, and a logged-in staff user."""
+
+def seed() -> dict:
+    """The demo bot, a copy that waits for the caller, and a logged-in staff user."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -24,19 +26,26 @@ def seed(greeting_mode: str) -> dict:
         v["name"]: Voice.objects.update_or_create(name=v["name"], defaults=v)[0]
         for v in demo.VOICES
     }
-    fields = {
-        **demo.BOT,
-        "voice": voices[demo.BOT_VOICE],
-        "greeting_mode": greeting_mode,
-    }
-    bot, _ = Bot.objects.update_or_create(slug=demo.DEMO_BOT_SLUG, defaults=fields)
-    bot.knowledge.set(
+    snippets = [
         KnowledgeSnippet.objects.update_or_create(title=s["title"], defaults=s)[0]
         for s in demo.SNIPPETS
-    )
-    bot.tools.set(
+    ]
+    tools = [
         Tool.objects.update_or_create(name=t["name"], defaults=t)[0] for t in demo.TOOLS
-    )
+    ]
+    bots = {}
+    for slug, changes in (
+        (demo.DEMO_BOT_SLUG, {}),
+        (
+            QUIET_BOT_SLUG,
+            {"name": demo.BOT["name"] + " (no greeting)", "greeting_mode": "wait"},
+        ),
+    ):
+        fields = {**demo.BOT, "voice": voices[demo.BOT_VOICE], **changes, "slug": slug}
+        bot, _ = Bot.objects.update_or_create(slug=slug, defaults=fields)
+        bot.knowledge.set(snippets)
+        bot.tools.set(tools)
+        bots[slug] = bot.pk
     user_model = get_user_model()
     user = user_model.objects.filter(username="preview-staff").first()
     if user is None:
@@ -45,7 +54,11 @@ def seed(greeting_mode: str) -> dict:
         )
     client = Client()
     client.force_login(user)
-    return {"bot_id": bot.pk, "cookie": client.cookies["sessionid"].value}
+    return {
+        "bot_id": bots[demo.DEMO_BOT_SLUG],
+        "quiet_bot_id": bots[QUIET_BOT_SLUG],
+        "cookie": client.cookies["sessionid"].value,
+    }
 
 
 def dump(session_id: str) -> dict:
@@ -84,14 +97,11 @@ def main(argv: list[str]) -> None:
     django.setup()
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
-    seed_cmd = sub.add_parser("seed")
-    seed_cmd.add_argument("--greeting-mode", default="bot_greeting")
+    sub.add_parser("seed")
     dump_cmd = sub.add_parser("dump")
     dump_cmd.add_argument("session_id")
     args = parser.parse_args(argv)
-    result = (
-        seed(args.greeting_mode) if args.command == "seed" else dump(args.session_id)
-    )
+    result = seed() if args.command == "seed" else dump(args.session_id)
     print(json.dumps(result))
 
 

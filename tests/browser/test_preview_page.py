@@ -19,8 +19,8 @@ OVERLAP_QUESTION = "how much does shipping cost"
 MIN_OUTPUT_RMS = 0.01  # assistant speech is around 0.1; silence (or no audio) is 0
 
 
-def open_preview(page, server) -> None:
-    response = page.goto(f"{server.url}/admin/botbuilder/bot/{server.bot_id}/preview/")
+def open_preview(page, server, bot_id: int) -> None:
+    response = page.goto(f"{server.url}/admin/botbuilder/bot/{bot_id}/preview/")
     assert response is not None and response.status == 200, (
         "the preview page did not load"
     )
@@ -59,7 +59,7 @@ def test_spoken_question_is_answered_from_the_right_snippet(
     lead_s = speech.duration_s(GREETING) + GREETING_MARGIN_S
     wav = speech.build(("pause", lead_s), ("say", QUESTION), ("pause", 2.0))
     _, page = launch_browser(wav, preview_server)
-    open_preview(page, preview_server)
+    open_preview(page, preview_server, preview_server.bot_id)
 
     page.click("#pv-start")
     wait_for(page, "s.status === 'live'", 15, "session.started")
@@ -111,7 +111,6 @@ def test_spoken_question_is_answered_from_the_right_snippet(
     assert any(re.search(ANSWER_RE, t, re.I) for t in answers), stored["items"]
 
 
-@pytest.mark.parametrize("greeting_mode", ["wait"])
 def test_caller_interrupting_the_answer_stores_what_was_heard(
     preview_server, launch_browser, speech, screenshot
 ):
@@ -123,7 +122,7 @@ def test_caller_interrupting_the_answer_stores_what_was_heard(
         ("pause", 2.0),
     )
     _, page = launch_browser(wav, preview_server)
-    open_preview(page, preview_server)
+    open_preview(page, preview_server, preview_server.quiet_bot_id)
 
     page.click("#pv-start")
     wait_for(page, "s.status === 'live'", 15, "session.started")
@@ -156,13 +155,12 @@ def test_caller_interrupting_the_answer_stores_what_was_heard(
     assert len(item["heard_text"]) < len(item["text"]), item
 
 
-@pytest.mark.parametrize("greeting_mode", ["wait"])
 def test_typed_message_with_tool_call_is_shown_inline_and_stored(
     preview_server, launch_browser, speech, screenshot
 ):
     wav = speech.build(("pause", 1.0))  # text only: the microphone is never opened
     _, page = launch_browser(wav, preview_server)
-    open_preview(page, preview_server)
+    open_preview(page, preview_server, preview_server.quiet_bot_id)
 
     page.select_option("#pv-mode", "text")
     page.click("#pv-start")
