@@ -25,12 +25,12 @@ BOT = {
         "You are the friendly voice of {{shop_name}}'s customer support line. Help callers with "
         "returns, shipping, opening hours and their orders. Keep answers to two short sentences. "
         "Use the knowledge and tools you are given; if you do not know, say so and offer to "
-        "hand the caller to a colleague. Address the caller as {{customer_name}}."
+        "hand the caller to a colleague. The caller's name, if known: {{customer_name}}."
     ),
     "greeting": "Hello, this is {{shop_name}} support. How can I help you today?",
     "greeting_mode": "bot_greeting",
     "language": "en",
-    "variable_defaults": {"shop_name": "Acme Shop", "customer_name": "there"},
+    "variable_defaults": {"shop_name": "Acme Shop", "customer_name": "unknown"},
     "idle_reminder_after_s": 20,
     "idle_reminder_max": 2,
     "idle_reminder_text": "Are you still there? I am happy to help with returns, shipping or your order.",

@@ -54,14 +54,20 @@ class Usage:
         )
 
 
+DEFAULT_PRICE_MODEL = "gpt-realtime-mini"
+
+
 def price_table(model: str, overrides: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
-    """The price row for `model` (a dated snapshot name falls back to its base model)."""
+    """The price row for `model`; a dated name (gpt-realtime-2025-08-28) uses its base row.
+
+    The base is the longest known name (built in or overridden) that `model` equals or
+    starts with followed by "-"; unknown models are priced as gpt-realtime-mini.
+    """
     overrides = overrides or {}
-    for name in (model, *sorted(PRICES_PER_MTOK, key=len, reverse=True)):
-        if name in overrides or name in PRICES_PER_MTOK:
-            if name == model or model.startswith(name):
-                return {**PRICES_PER_MTOK.get(name, {}), **overrides.get(name, {})}
-    return dict(PRICES_PER_MTOK["gpt-realtime-mini"])
+    known = {*PRICES_PER_MTOK, *overrides}
+    matches = [name for name in known if model == name or model.startswith(name + "-")]
+    base = max(matches, key=len, default=DEFAULT_PRICE_MODEL)
+    return {**PRICES_PER_MTOK.get(base, {}), **overrides.get(base, {})}
 
 
 def cost_usd(model: str, usage: Usage, overrides: dict[str, dict[str, float]] | None = None) -> Decimal:

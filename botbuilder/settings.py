@@ -141,5 +141,11 @@ OFFLINE_ENGINE_MAX_SESSION_S = env.int("OFFLINE_ENGINE_MAX_SESSION_S", default=3
 REALTIME_PRICES = env.json("REALTIME_PRICES", default={})
 
 # --- Tools --------------------------------------------------------------------------------
+# Modules whose @tool_handler functions may be chosen as Python handler tools.
+TOOL_HANDLER_MODULES = env.list("TOOL_HANDLER_MODULES", default=["botbuilder.demo_handlers"])
 # Hosts webhooks may reach even though they resolve to private/loopback addresses.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+
+# --- Transcripts ------------------------------------------------------------------------
+# purge_sessions keeps sessions whose bot was deleted for this many days.
+SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)

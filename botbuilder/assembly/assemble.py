@@ -8,7 +8,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from botbuilder.assembly.knowledge import SEARCH_KNOWLEDGE_TOOL, knowledge_section, split_by_budget
+from botbuilder.assembly.knowledge import (
+    SEARCH_KNOWLEDGE_TOOL,
+    knowledge_section,
+    neutralise_fence,
+    split_by_budget,
+)
 from botbuilder.assembly.snapshot import Snapshot, ToolSpec
 from botbuilder.assembly.tokens import estimate_json_tokens, estimate_tokens
 from botbuilder.assembly.variables import fill
@@ -145,6 +150,9 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
         sections.append(("knowledge", "Knowledge", knowledge_section(inline, has_search)))
     if enabled_tools:
         sections.append(("tools", "Tool guidance", _tool_section(enabled_tools)))
+    # Only the knowledge section may hold fence tags: a variable value or a tool description
+    # must not forge snippets that parse_knowledge (the offline engine) would read back.
+    sections = [(k, t, text if k == "knowledge" else neutralise_fence(text)) for k, t, text in sections]
     built = [Section(k, t, text, estimate_tokens(text)) for k, t, text in sections]
     full_instructions = "\n\n".join(f"# {s.title}\n{s.text}" for s in built)
 

@@ -39,14 +39,14 @@ _FENCE_TAG_RE = re.compile(r"<(/?)(knowledge|snippet)", re.IGNORECASE)
 SNIPPET_BLOCK_RE = re.compile(r'<snippet title="([^"]*)">\n(.*?)\n</snippet>', re.DOTALL)
 
 
-def _neutralise(text: str) -> str:
-    """Keep snippet text from closing or opening the fence (prompt-injection guard)."""
+def neutralise_fence(text: str) -> str:
+    """Keep text from closing or opening the fence (prompt-injection guard)."""
     return _FENCE_TAG_RE.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
 
 
 def snippet_block(snippet: SnippetSpec) -> str:
-    title = _neutralise(snippet.title).replace('"', "'").replace("\n", " ")
-    return f'<snippet title="{title}">\n{_neutralise(snippet.content.strip())}\n</snippet>'
+    title = neutralise_fence(snippet.title).replace('"', "'").replace("\n", " ")
+    return f'<snippet title="{title}">\n{neutralise_fence(snippet.content.strip())}\n</snippet>'
 
 
 def split_by_budget(

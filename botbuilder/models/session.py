@@ -108,13 +108,6 @@ class Session(models.Model):
     def duration(self) -> timedelta | None:
         return self.ended_at - self.started_at if self.ended_at and self.started_at else None
 
-    @property
-    def purge_at(self):
-        """When purge_sessions will delete this session under its bot's retention."""
-        if self.bot is None or self.started_at is None:
-            return None
-        return self.started_at + timedelta(days=self.bot.retention_days)
-
 
 class TranscriptItem(models.Model):
     session = models.ForeignKey(

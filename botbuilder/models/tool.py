@@ -149,8 +149,9 @@ class Tool(models.Model):
             ToolKind.STATIC: ("static_response", "Enter the response handed to the model."),
             ToolKind.BUILTIN: ("builtin", "Choose the built-in behaviour."),
         }
-        field, message = required[ToolKind(self.kind)]
-        if not getattr(self, field):
+        # An unknown kind is reported by the field's choices check; do not crash here.
+        field, message = required.get(self.kind, (None, ""))
+        if field and not getattr(self, field):
             errors[field] = ValidationError(message, code="required")
         if self.kind == ToolKind.WEBHOOK and self.webhook_url:
             if not self.webhook_url.startswith(("http://", "https://")):
@@ -162,5 +163,39 @@ class Tool(models.Model):
                 'Write headers as a JSON object, e.g. {"X-Api-Key": "${SHOP_KEY}"}.',
                 code="not_an_object",
             )
+        for field_name, problems in self._config_problems().items():
+            if field_name not in errors:
+                errors[field_name] = ValidationError(
+                    [
+                        ValidationError("%(p)s", code="invalid_config", params={"p": p})
+                        for p in problems
+                    ]
+                )
         if errors:
             raise ValidationError(errors)
+
+    def _config_problems(self) -> dict[str, list[str]]:
+        """Secrets as ${ENV_VAR} references, declared placeholders, a registered handler."""
+        from botbuilder.tools.config_checks import tool_config_errors
+        from botbuilder.tools.handlers import available_handlers
+
+        known_variables = None
+        if self.pk:
+            # {{variables}} must be declared by every bot that uses this tool.
+            declared = [
+                set(b.variable_defaults) if isinstance(b.variable_defaults, dict) else set()
+                for b in self.bots.all()
+            ]
+            if declared:
+                known_variables = set.intersection(*declared)
+        return tool_config_errors(
+            kind=self.kind,
+            parameters=self.parameters,
+            webhook_url=self.webhook_url,
+            webhook_headers=self.webhook_headers,
+            webhook_body_template=self.webhook_body_template,
+            python_handler=self.python_handler,
+            static_response=self.static_response,
+            known_variables=known_variables,
+            registered_handlers=available_handlers() if self.kind == ToolKind.PYTHON else (),
+        )

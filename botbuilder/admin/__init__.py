@@ -1,0 +1,5 @@
+"""Django admin for the voice bot builder: one module per area."""
+
+from botbuilder.admin import bots, connections, knowledge, sessions, tools, voices
+
+__all__ = ["bots", "connections", "knowledge", "sessions", "tools", "voices"]

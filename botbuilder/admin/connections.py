@@ -1,0 +1,27 @@
+"""Connections: where sessions go. Keys stay in the server environment, never shown."""
+
+import os
+
+from django.contrib import admin
+
+from botbuilder.models import Connection
+
+
+@admin.register(Connection)
+class ConnectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "base_url", "api_key_env", "api_key_is_set")
+    list_filter = ("kind",)
+    search_fields = ("name", "base_url", "notes")
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "notes")}),
+        ("Endpoint", {"fields": ("base_url", "azure_deployment")}),
+        ("Key", {"fields": ("api_key_env", "api_key_is_set")}),
+    )
+    readonly_fields = ("api_key_is_set",)
+
+    @admin.display(boolean=True, description="key set on this server")
+    def api_key_is_set(self, obj: Connection) -> bool | None:
+        """Whether the named variable has a value here (the value itself is never shown)."""
+        if not obj.api_key_env:
+            return None
+        return bool(os.environ.get(obj.api_key_env))

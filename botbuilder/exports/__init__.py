@@ -1,0 +1,1 @@
+"""Transcript exports: plain data, one renderer per format, PII redaction, zips, recordings."""

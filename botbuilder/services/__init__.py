@@ -1,0 +1,1 @@
+"""Writes: every change to bots and their records goes through these services."""
