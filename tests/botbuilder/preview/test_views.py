@@ -46,6 +46,7 @@ def test_staff_sees_page_with_ws_path_variables_and_prices(staff_client, bot):
     titles = [s["title"] for s in config["instructions"]["sections"]]
     assert "Instructions" in titles and "Knowledge" in titles
     assert "Opening hours" in html  # the knowledge section's text is shown before start
+    assert f'href="/admin/botbuilder/bot/{bot.pk}/change/"' in html  # breadcrumb to the bot
 
 
 def test_staff_without_view_permission_is_refused(client, django_user_model, bot):
