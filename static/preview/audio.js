@@ -44,8 +44,8 @@ export class AudioEngine extends EventTarget {
     this.stream = null;
     this.captureNode = null;
     this.playbackNode = null;
-    this.flushRequests = new Map();
-    this.nextFlushId = 1;
+    this.requests = new Map(); // requestId -> callback of a flush or drain
+    this.nextRequestId = 1;
   }
 
   /** Create the context (call from a click: autoplay rules) and the playback worklet. */
@@ -119,28 +119,39 @@ export class AudioEngine extends EventTarget {
     this.playbackNode.port.postMessage({ type: "chunk", itemId, pcm: buffer }, [buffer]);
   }
 
-  /** Drop all queued audio now; resolves to {itemId: played samples at 24 kHz}. */
-  flush() {
-    if (!this.playbackNode) return Promise.resolve({});
-    const requestId = this.nextFlushId++;
+  /** Ask the playback worklet; resolves to its answer, or `fallback` after `timeoutMs`. */
+  request(type, timeoutMs, fallback) {
+    if (!this.playbackNode) return Promise.resolve(fallback);
+    const requestId = this.nextRequestId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.flushRequests.delete(requestId);
-        resolve({});
-      }, FLUSH_TIMEOUT_MS);
-      this.flushRequests.set(requestId, (played) => {
+        this.requests.delete(requestId);
+        resolve(fallback);
+      }, timeoutMs);
+      this.requests.set(requestId, (answer) => {
         clearTimeout(timer);
-        resolve(played);
+        resolve(answer);
       });
-      this.playbackNode.port.postMessage({ type: "flush", requestId });
+      this.playbackNode.port.postMessage({ type, requestId });
     });
   }
 
+  /** Drop all queued audio now; resolves to {itemId: played samples at 24 kHz}. */
+  async flush() {
+    const answer = await this.request("flush", FLUSH_TIMEOUT_MS, { played: {} });
+    return answer.played;
+  }
+
+  /** Resolves once everything queued has been played (or after `timeoutMs`). */
+  drained(timeoutMs) {
+    return this.request("drain", timeoutMs, null);
+  }
+
   onPlaybackMessage(msg) {
-    if (msg.type === "flushed") {
-      const done = this.flushRequests.get(msg.requestId);
-      this.flushRequests.delete(msg.requestId);
-      if (done) done(msg.played);
+    if (msg.type === "flushed" || msg.type === "drained") {
+      const done = this.requests.get(msg.requestId);
+      this.requests.delete(msg.requestId);
+      if (done) done(msg);
     } else if (msg.type === "started") {
       this.dispatchEvent(new CustomEvent("started", { detail: { itemId: msg.itemId, at: performance.now() } }));
     } else if (msg.type === "level") {
@@ -148,11 +159,16 @@ export class AudioEngine extends EventTarget {
     }
   }
 
-  /** Stop the microphone and the audio graph. */
-  async close() {
+  /** Stop the microphone (the bot's audio may still play). */
+  closeMicrophone() {
     if (this.captureNode) this.captureNode.port.postMessage({ type: "stop" });
     if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
     this.stream = null;
+  }
+
+  /** Stop the microphone and the audio graph. */
+  async close() {
+    this.closeMicrophone();
     if (this.context && this.context.state !== "closed") {
       try {
         await this.context.close();

@@ -1,7 +1,9 @@
 // Assistant audio: PCM16 mono 24 kHz chunks -> the context rate, behind a small jitter buffer.
-// Messages in:  {type: "chunk", itemId, pcm: ArrayBuffer}, {type: "flush", requestId}
+// Messages in:  {type: "chunk", itemId, pcm: ArrayBuffer}, {type: "flush", requestId},
+//               {type: "drain", requestId}  answer once everything queued has been played
 // Messages out: {type: "started", itemId}            first sample of an item reached the output
 //               {type: "flushed", requestId, played}  played = {itemId: samples at 24 kHz}
+//               {type: "drained", requestId}
 //               {type: "level", rms, maxRms, playedSamples}  every LEVEL_EVERY_S while playing
 // Self-contained (no imports) so it loads in every browser's worklet scope.
 
@@ -26,12 +28,23 @@ class Pcm16PlaybackProcessor extends AudioWorkletProcessor {
     this.levelCount = 0;
     this.maxRms = 0;
     this.playedSamples = 0;
+    this.drainRequests = [];
     this.port.onmessage = (event) => this.onMessage(event.data);
   }
 
   onMessage(msg) {
     if (msg.type === "chunk") this.append(msg.itemId, new Int16Array(msg.pcm));
     else if (msg.type === "flush") this.flush(msg.requestId);
+    else if (msg.type === "drain") {
+      this.drainRequests.push(msg.requestId);
+      this.answerDrains();
+    }
+  }
+
+  answerDrains() {
+    if (this.written - this.read > 0) return;
+    for (const requestId of this.drainRequests) this.port.postMessage({ type: "drained", requestId });
+    this.drainRequests = [];
   }
 
   append(itemId, pcm) {
@@ -61,6 +74,7 @@ class Pcm16PlaybackProcessor extends AudioWorkletProcessor {
     this.playing = false;
     this.waited = 0;
     this.port.postMessage({ type: "flushed", requestId, played: { ...this.played } });
+    this.answerDrains();
   }
 
   credit(from, to) {
@@ -116,6 +130,7 @@ class Pcm16PlaybackProcessor extends AudioWorkletProcessor {
       this.read = Math.min(this.read, this.written);
       this.playing = false;
       this.waited = 0;
+      if (this.drainRequests.length) this.answerDrains();
     }
     this.levelCount += j;
     this.credit(start, Math.min(Math.floor(this.read), this.written));

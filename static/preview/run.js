@@ -8,6 +8,7 @@ import {
 import { formatMs, renderInstructions } from "./panels.js";
 import { SessionClient, describeClose, websocketUrl } from "./session.js";
 
+const DRAIN_TIMEOUT_MS = 15000; // longest goodbye we wait for before closing the audio
 const MIN_PTT_MS = 150; // shorter presses are a slip of the finger: drop their audio
 
 
@@ -25,6 +26,7 @@ export class PreviewRun {
     this.pttFrames = 0;
     this.started = false;
     this.fatal = false; // a fatal server error explains the close that follows
+    this.stopping = false;
   }
 
   async start() {
@@ -198,7 +200,8 @@ export class PreviewRun {
       return a;
     }));
     ui.ended.hidden = false;
-    this.finish("ended", "Ended");
+    // The bot's last words (a goodbye, the wrap-up message) still play out.
+    this.finish("ended", "Ended", { drain: !this.stopping });
   }
 
   onClosed({ code, reason, ended }) {
@@ -237,17 +240,20 @@ export class PreviewRun {
   }
 
   async end() {
+    this.stopping = true; // the caller pressed Stop: silence at once
     setStatus("ending", "Ending…");
     ui.stop.disabled = true;
     await this.client.end();
     if (state.status === "ending") this.finish("ended", "Ended");
   }
 
-  finish(status, label) {
+  async finish(status, label, { drain = false } = {}) {
     setStatus(status, label);
     setLive(false, this.mode);
     ui.micLevel.style.width = "0%";
-    this.audio.close();
+    this.audio.closeMicrophone();
+    if (drain) await this.audio.drained(DRAIN_TIMEOUT_MS);
+    await this.audio.close();
   }
 }
 
