@@ -35,7 +35,10 @@ export class EventLog {
 
   /** Log a JSON event; `dir` is "in" (server → page) or "out" (page → server). */
   add(dir, message) {
-    const entry = { t_ms: Math.round(performance.now() - this.t0), dir, type: message.type || "?", event: message };
+    let type = message.type || "?";
+    // Debug mode: name upstream events by their own type, e.g. "upstream.in.response.done".
+    if (type === "upstream.event" && message.event) type = `upstream.${message.direction}.${message.event.type}`;
+    const entry = { t_ms: Math.round(performance.now() - this.t0), dir, type, event: message };
     this.entries.push(entry);
     if (this.entries.length > MAX_ENTRIES) this.entries.shift();
     if (this.matches(entry)) {
@@ -58,10 +61,16 @@ export class EventLog {
     this.audioLine.textContent = `Audio: ${part("↑ sent", this.audio.out)} · ${part("↓ received", this.audio.in)}`;
   }
 
+  /** Type filter: words separated by spaces or commas; "!word" hides matching types. */
   matches(entry) {
-    const text = this.filter.value.trim().toLowerCase();
     const dir = this.direction.value;
-    return (!dir || entry.dir === dir) && (!text || entry.type.toLowerCase().includes(text));
+    if (dir && entry.dir !== dir) return false;
+    const type = entry.type.toLowerCase();
+    const words = this.filter.value.toLowerCase().split(/[\s,]+/).filter(Boolean);
+    const hide = words.filter((w) => w.startsWith("!")).map((w) => w.slice(1)).filter(Boolean);
+    const show = words.filter((w) => !w.startsWith("!"));
+    if (hide.some((w) => type.includes(w))) return false;
+    return show.length === 0 || show.some((w) => type.includes(w));
   }
 
   row(entry) {

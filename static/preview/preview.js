@@ -1,7 +1,7 @@
 // The preview page's entry point: buttons, the text box, push-to-talk keys.
 
 import { PreviewError } from "./audio.js";
-import { resetPage, showMessage, ui } from "./page.js";
+import { config, resetPage, showMessage, ui } from "./page.js";
 import { PreviewRun } from "./run.js";
 
 let run = null;
@@ -16,6 +16,15 @@ async function start() {
     showMessage(err instanceof PreviewError ? err.message : `Could not start the session: ${err.message || err}`);
     run.finish("failed", "Not started");
   }
+}
+
+// A bot without turn detection only answers when told the caller has finished.
+if (config.turnDetection === "off") {
+  const open = ui.mode.querySelector('option[value="open"]');
+  open.disabled = true;
+  open.textContent += " (turn detection is off for this bot)";
+  ui.mode.value = "ptt";
+  ui.ptt.hidden = false;
 }
 
 ui.start.addEventListener("click", start);
