@@ -15,7 +15,7 @@ export const ui = {
 };
 const FRESH_STATE = {
   sessionId: null, framesSent: 0, bytesSent: 0, audioFramesReceived: 0, audioBytesReceived: 0,
-  samplesPlayed: 0, outputRms: 0, maxOutputRms: 0, transcriptItems: 0, userTexts: [],
+  samplesPlayed: 0, outputRms: 0, maxOutputRms: 0, maxRmsByItem: {}, transcriptItems: 0, userTexts: [],
   assistantTexts: [], assistantItems: {}, playedItems: [], flushes: 0, playbackReports: [],
   latencies: [], errors: [], ended: null,
 };

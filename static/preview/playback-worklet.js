@@ -4,7 +4,8 @@
 // Messages out: {type: "started", itemId}            first sample of an item reached the output
 //               {type: "flushed", requestId, played}  played = {itemId: samples at 24 kHz}
 //               {type: "drained", requestId}
-//               {type: "level", rms, maxRms, playedSamples}  every LEVEL_EVERY_S while playing
+//               {type: "level", rms, maxRms, playedSamples, itemId}  every LEVEL_EVERY_S while
+//               playing; itemId is the item heard last in that window
 // Self-contained (no imports) so it loads in every browser's worklet scope.
 
 const SOURCE_RATE_HZ = 24000;
@@ -133,12 +134,15 @@ class Pcm16PlaybackProcessor extends AudioWorkletProcessor {
       if (this.drainRequests.length) this.answerDrains();
     }
     this.levelCount += j;
+    if (this.segments.length) this.levelItem = this.segments[0].itemId;
     this.credit(start, Math.min(Math.floor(this.read), this.written));
     for (let c = 1; c < out.length; c++) out[c].set(ch0);
     if (this.levelCount >= LEVEL_EVERY_S * sampleRate) {
       const rms = Math.sqrt(this.levelSumSq / this.levelCount);
       if (rms > this.maxRms) this.maxRms = rms;
-      this.port.postMessage({ type: "level", rms, maxRms: this.maxRms, playedSamples: this.playedSamples });
+      this.port.postMessage({
+        type: "level", rms, maxRms: this.maxRms, playedSamples: this.playedSamples, itemId: this.levelItem,
+      });
       this.levelSumSq = 0;
       this.levelCount = 0;
     }

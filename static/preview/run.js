@@ -34,9 +34,11 @@ export class PreviewRun {
     await this.audio.openOutput();
     this.audio.addEventListener("started", (e) => this.onPlaybackStarted(e.detail));
     this.audio.addEventListener("level", (e) => {
-      state.outputRms = e.detail.rms;
-      state.maxOutputRms = Math.max(state.maxOutputRms, e.detail.maxRms);
-      state.samplesPlayed = e.detail.playedSamples;
+      const { rms, maxRms, playedSamples, itemId } = e.detail;
+      state.outputRms = rms;
+      state.maxOutputRms = Math.max(state.maxOutputRms, maxRms);
+      state.samplesPlayed = playedSamples;
+      if (itemId) state.maxRmsByItem[itemId] = Math.max(state.maxRmsByItem[itemId] || 0, rms);
     });
     this.client.addEventListener("event", (e) => this.onEvent(e.detail));
     this.client.addEventListener("audio", (e) => this.onAudio(e.detail));
