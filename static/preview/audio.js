@@ -136,10 +136,9 @@ export class AudioEngine extends EventTarget {
     });
   }
 
-  /** Drop all queued audio now; resolves to {itemId: played samples at 24 kHz}. */
-  async flush() {
-    const answer = await this.request("flush", FLUSH_TIMEOUT_MS, { played: {} });
-    return answer.played;
+  /** Drop all queued audio now; resolves to {played: {itemId: samples at 24 kHz}, dropped}. */
+  flush() {
+    return this.request("flush", FLUSH_TIMEOUT_MS, { played: {}, dropped: 0 });
   }
 
   /** Resolves once everything queued has been played (or after `timeoutMs`). */

@@ -2,7 +2,8 @@
 // Messages in:  {type: "chunk", itemId, pcm: ArrayBuffer}, {type: "flush", requestId},
 //               {type: "drain", requestId}  answer once everything queued has been played
 // Messages out: {type: "started", itemId}            first sample of an item reached the output
-//               {type: "flushed", requestId, played}  played = {itemId: samples at 24 kHz}
+//               {type: "flushed", requestId, played, dropped}  played = {itemId: samples at
+//               24 kHz}, dropped = queued samples thrown away
 //               {type: "drained", requestId}
 //               {type: "level", rms, maxRms, playedSamples, itemId}  every LEVEL_EVERY_S while
 //               playing; itemId is the item heard last in that window
@@ -70,11 +71,12 @@ class Pcm16PlaybackProcessor extends AudioWorkletProcessor {
   }
 
   flush(requestId) {
+    const dropped = Math.max(0, this.written - Math.floor(this.read));
     this.read = this.written;
     this.segments = [];
     this.playing = false;
     this.waited = 0;
-    this.port.postMessage({ type: "flushed", requestId, played: { ...this.played } });
+    this.port.postMessage({ type: "flushed", requestId, played: { ...this.played }, dropped });
     this.answerDrains();
   }
 

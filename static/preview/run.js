@@ -11,7 +11,6 @@ import { SessionClient, describeClose, websocketUrl } from "./session.js";
 const DRAIN_TIMEOUT_MS = 15000; // longest goodbye we wait for before closing the audio
 const MIN_PTT_MS = 150; // shorter presses are a slip of the finger: drop their audio
 
-
 /** Dispatches server events to `on_<type>` methods (dots become underscores). */
 export class PreviewRun {
   constructor(mode) {
@@ -99,9 +98,11 @@ export class PreviewRun {
     ]);
   }
 
-  async flushPlayback(itemId) {
+  /** Stop the bot's audio now and tell the server how much of `itemId` was heard. */
+  async flushPlayback(itemId, { onlyIfPlaying = false } = {}) {
     this.flushed.add(itemId);
-    const played = await this.audio.flush();
+    const { played, dropped } = await this.audio.flush();
+    if (onlyIfPlaying && dropped === 0) return; // it had finished: nothing was cut
     const playedMs = samplesToMs(played[itemId] || 0);
     state.flushes += 1;
     state.playbackReports.push({ item_id: itemId, played_ms: playedMs });
@@ -225,7 +226,9 @@ export class PreviewRun {
     this.pttFrames = 0;
     ui.ptt.classList.add("pv-held");
     // Talking over the bot stops it at once (the server does no turn detection here).
-    if (this.currentItem !== null && !this.flushed.has(this.currentItem)) await this.flushPlayback(this.currentItem);
+    if (this.currentItem !== null && !this.flushed.has(this.currentItem)) {
+      await this.flushPlayback(this.currentItem, { onlyIfPlaying: true });
+    }
   }
 
   pttRelease() {
