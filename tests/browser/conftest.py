@@ -21,6 +21,8 @@ from tests.browser.harness import (
 )
 from tests.browser.speech import SpeechWav
 
+SAVED_SCREENSHOTS: list[Path] = []  # listed at the end of the run
+
 
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory) -> Path:
@@ -122,7 +124,16 @@ def screenshot(request):
         name = request.node.name.replace("[", "-").replace("]", "")
         path = SCREENSHOT_DIR / f"{name}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
+        SAVED_SCREENSHOTS.append(path)
         print(f"screenshot: {path}")
         return path
 
     return take
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the screenshots this run saved (artifacts for a reviewer, not committed)."""
+    if SAVED_SCREENSHOTS:
+        terminalreporter.section("preview page screenshots")
+        for path in SAVED_SCREENSHOTS:
+            terminalreporter.write_line(str(path))
