@@ -30,6 +30,7 @@ run: install
 	$(BIN)/python manage.py ensure_admin
 	@echo "Serving on http://$(HOST):$(PORT)/admin/  (Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py realtime_engine & \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) botbuilder.asgi:application
 
 test: install-dev

@@ -66,3 +66,5 @@ def staff_user(db, django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+pytest_plugins = ["tests.fixtures.engine"]

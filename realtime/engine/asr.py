@@ -1,0 +1,112 @@
+"""Speech recognition with pocketsphinx, tuned per session (blocking: call from a worker thread).
+
+Each session's texts give a restricted language model (see `lm.py`), built once per distinct
+text set and cached on disk by hash. Decoders are not thread-safe: every worker thread keeps
+its own, per model.
+"""
+
+import hashlib
+import logging
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from pocketsphinx import Decoder
+
+from realtime.audio import resample
+from realtime.engine.lm import build_language_model
+
+logger = logging.getLogger(__name__)
+
+ASR_SAMPLE_RATE_HZ = 16000  # the bundled acoustic model's rate
+NBEST = 8  # alternatives handed to intent matching (cheap: read off the lattice)
+PADDING_S = 0.3  # silence around a turn helps the decoder find word boundaries
+DECODERS_PER_THREAD = 4
+DECODER_OPTIONS: dict[str, object] = {}  # extra pocketsphinx options (tuning)
+GENERAL_MODEL = ""  # model key of pocketsphinx's bundled general English LM
+
+_model_dir = Path(tempfile.mkdtemp(prefix="offline-engine-lm-"))
+_model_lock = threading.Lock()
+_vocabularies: dict[str, frozenset[str]] = {}
+_local = threading.local()
+
+
+def model_key(texts: list[str]) -> str:
+    """Hash of a session's texts: the cache key of its language model."""
+    digest = hashlib.sha256("\x1e".join(texts).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def prepare_model(texts: list[str]) -> str:
+    """Build (or reuse) the language model for `texts`; returns its key. Blocking."""
+    if not any(t.strip() for t in texts):
+        return GENERAL_MODEL
+    key = model_key(texts)
+    with _model_lock:
+        if key in _vocabularies:
+            return key
+    lm = build_language_model(texts)
+    (_model_dir / f"{key}.arpa").write_text(lm.arpa, encoding="utf-8")
+    (_model_dir / f"{key}.dict").write_text(lm.dictionary, encoding="utf-8")
+    with _model_lock:
+        _vocabularies[key] = lm.vocabulary
+    logger.debug("language model %s: %d words", key, len(lm.vocabulary))
+    return key
+
+
+def _decoder(key: str) -> Decoder:
+    cache: OrderedDict[str, Decoder] | None = getattr(_local, "decoders", None)
+    if cache is None:
+        cache = _local.decoders = OrderedDict()
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    options = {
+        "samprate": ASR_SAMPLE_RATE_HZ,
+        "loglevel": "FATAL",
+        "dither": True,
+        "seed": 1,
+        **DECODER_OPTIONS,
+    }
+    if key != GENERAL_MODEL:
+        options["lm"] = str(_model_dir / f"{key}.arpa")
+        options["dict"] = str(_model_dir / f"{key}.dict")
+    decoder = Decoder(**options)
+    cache[key] = decoder
+    if len(cache) > DECODERS_PER_THREAD:
+        cache.popitem(last=False)
+    return decoder
+
+
+def _clean(text: str) -> str:
+    return " ".join(w for w in text.split() if not w.startswith(("<", "[", "++")))
+
+
+def transcribe(
+    samples: np.ndarray, rate_hz: int, key: str = GENERAL_MODEL
+) -> list[str]:
+    """Hypotheses for int16 mono audio at `rate_hz`, best first ([] for none). Blocking."""
+    pcm = resample(samples, rate_hz, ASR_SAMPLE_RATE_HZ)
+    pad = np.zeros(int(PADDING_S * ASR_SAMPLE_RATE_HZ), np.int16)
+    pcm = np.concatenate([pad, pcm, pad])
+    decoder = _decoder(key)
+    decoder.start_utt()
+    decoder.process_raw(pcm.tobytes(), full_utt=True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    best = _clean(hyp.hypstr) if hyp else ""
+    if not best:
+        return []
+    hypotheses = [best]
+    try:
+        for i, alternative in enumerate(decoder.nbest()):
+            if i >= NBEST:
+                break
+            text = _clean(alternative.hypstr)
+            if text and text not in hypotheses:
+                hypotheses.append(text)
+    except RuntimeError:  # no lattice for this utterance: the best path is all there is
+        pass
+    return hypotheses

@@ -1,0 +1,156 @@
+"""Fuzzy matching of a caller's words against snippets and tools (tokens, stems, synonyms)."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from realtime.engine.lm import words
+
+STOPWORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been am "
+    "do does did i me my we our you your it its this that these those there here what which "
+    "who whom how can could would should will shall may might must have has had please "
+    "about into than then so not no yes just like want need tell know get got let us they "
+    "them their he she his her hi hello okay um uh many much long also any some".split()
+)
+# Everyday equivalents callers use for words bots write (generic, not bot-specific).
+SYNONYMS = {
+    "refund": "return",
+    "money": "refund",
+    "back": "return",
+    "broken": "damaged",
+    "damage": "damaged",
+    "cracked": "damaged",
+    "person": "human",
+    "someone": "human",
+    "agent": "human",
+    "operator": "human",
+    "representative": "human",
+    "colleague": "human",
+    "bye": "goodbye",
+    "goodbye": "end",
+    "parcel": "package",
+    "package": "order",
+    "cost": "price",
+    "costs": "price",
+    "fee": "price",
+    "pay": "payment",
+    "paying": "payment",
+    "open": "opening",
+    "close": "closed",
+    "hours": "opening",
+    "deliver": "delivery",
+    "shipping": "delivery",
+    "arrive": "delivery",
+    "track": "status",
+    "where": "status",
+    "cancel": "cancelling",
+    "talk": "speak",
+    "speak": "human",
+    "thank": "goodbye",
+    "thanks": "goodbye",
+}
+NUMBER_WORDS = frozenset(
+    "zero oh one two three four five six seven eight nine ten eleven twelve".split()
+)
+SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
+FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
+TITLE_BONUS = 1.25
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough to meet 'returns'/'returned'/'returning'."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word.rstrip("e") if len(word) > 3 else word
+
+
+def alternatives(word: str) -> list[str]:
+    """The stem of `word` and of its synonyms (followed transitively)."""
+    out, seen = [stem(word)], {word}
+    while word in SYNONYMS and SYNONYMS[word] not in seen:
+        word = SYNONYMS[word]
+        seen.add(word)
+        out.append(stem(word))
+    return out
+
+
+def search_query(utterance: str) -> str:
+    """The caller's words plus the everyday synonyms they imply (a model would rephrase)."""
+    said = words(utterance)
+    extra = [SYNONYMS[w] for w in said if w in SYNONYMS and w not in STOPWORDS]
+    extra = [w for w in dict.fromkeys(extra) if w not in said]
+    return " ".join([utterance.strip(), *extra]).strip()
+
+
+def content_words(text: str) -> list[str]:
+    """Words of `text` that carry meaning (no stopwords, no numbers), in order, unique."""
+    kept = [w for w in words(text) if w not in STOPWORDS and w not in NUMBER_WORDS]
+    return list(dict.fromkeys(kept))
+
+
+def terms(text: str) -> list[str]:
+    """Content stems of `text` (what a document is indexed by)."""
+    return [stem(w) for w in content_words(text)]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str  # snippet title or tool name
+    kind: str  # "snippet" | "tool"
+    text: str  # what is matched: title/name (weighted) + body/description
+
+
+def _similar(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if len(a) < 4 or len(b) < 4:
+        return 0.0
+    ratio = SequenceMatcher(None, a, b).ratio()
+    return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
+
+
+def _expanded(text: str) -> set[str]:
+    """Stems of `text` plus their synonyms' stems (a document's index)."""
+    return {alt for w in content_words(text) for alt in alternatives(w)}
+
+
+def score_all(
+    query: str, candidates: Sequence[Candidate]
+) -> list[tuple[float, Candidate]]:
+    """(score, candidate), best first. The score is the idf-weighted share of the query's
+    content words found in the candidate (title words count 25 % more)."""
+    query_words = content_words(query)
+    if not query_words or not candidates:
+        return [(0.0, c) for c in candidates]
+    titles = [_expanded(c.key.replace("_", " ")) for c in candidates]
+    docs = [
+        title | _expanded(c.text) for c, title in zip(candidates, titles, strict=True)
+    ]
+    n_docs = len(docs)
+
+    def match(alts: list[str], doc: set[str]) -> float:
+        return max((_similar(a, t) for a in alts for t in doc), default=0.0)
+
+    weighted = []
+    for word in query_words:
+        alts = alternatives(word)
+        df = sum(1 for d in docs if match(alts, d) > 0)
+        # A word no candidate has weighs like the rarest known word: it may be a
+        # misheard word as well as a topic the knowledge lacks.
+        weighted.append((alts, math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))))
+    total = sum(weight for _, weight in weighted)
+    scored = []
+    for cand, doc, title in zip(candidates, docs, titles, strict=True):
+        gained = 0.0
+        for alts, weight in weighted:
+            found = match(alts, doc)
+            if found and match(alts, title):
+                found *= TITLE_BONUS
+            gained += weight * found
+        scored.append((gained / total, cand))
+    scored.sort(key=lambda pair: -pair[0])
+    return scored

@@ -1,0 +1,360 @@
+"""One response: plan it, then stream function calls or speech as GA server events."""
+
+import asyncio
+import base64
+import json
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from realtime.audio import (
+    MODEL_SAMPLE_RATE_HZ,
+    ULAW_SAMPLE_RATE_HZ,
+    array_to_pcm16,
+    resample,
+    resample_blocks,
+    ulaw_encode,
+)
+from realtime.engine import tts
+from realtime.engine.answer import Plan, plan_response
+from realtime.engine.events import (
+    AUDIO_OUT_MS_PER_TOKEN,
+    event,
+    new_id,
+    rate_limits_event,
+    response_object,
+    text_tokens,
+    usage,
+)
+from realtime.engine.voices import espeak_voice
+
+if TYPE_CHECKING:
+    from realtime.engine.session import Session
+
+logger = logging.getLogger(__name__)
+
+DELTA_MS = 40  # audio per output delta (the real service sends 20-50 ms pieces)
+INITIAL_BURST_MS = 1000  # sent at once, then paced
+PACE_SPEEDUP = 4.0  # later audio goes out this many times faster than real time
+RESAMPLE_BLOCK_MS = 400
+
+
+class Response:
+    """A running response; `task` streams it, `cancel()` stops it with status cancelled."""
+
+    def __init__(self, session: "Session", params: dict[str, Any]):
+        self.session = session
+        self.params = params
+        self.id = new_id("resp")
+        self.in_band = params.get("conversation", "auto") != "none"
+        self.output: list[dict[str, Any]] = []
+        self.cancel_reason: str | None = None
+        self.audio_ms = 0
+        self.output_text = ""
+        self.task: asyncio.Task | None = None
+        config = session.config
+        self.modalities = params.get("output_modalities") or config["output_modalities"]
+        out_audio = dict(config["audio"]["output"])
+        out_audio.update((params.get("audio") or {}).get("output") or {})
+        self.audio_output = {
+            "format": out_audio["format"],
+            "voice": out_audio.get("voice"),
+        }
+        self.voice = espeak_voice(out_audio.get("voice"), session.voice_override)
+        self.speed = float(out_audio.get("speed") or 1.0)
+
+    def cancel(self, reason: str) -> None:
+        if self.cancel_reason is None and self.task and not self.task.done():
+            self.cancel_reason = reason
+            self.task.cancel()
+
+    def _object(
+        self, status: str, usage_block: dict | None = None, details=None
+    ) -> dict:
+        return response_object(
+            self.id,
+            status=status,
+            output=self.output,
+            conversation_id=self.session.conversation_id if self.in_band else None,
+            modalities=self.modalities,
+            audio_output=self.audio_output,
+            metadata=self.params.get("metadata"),
+            max_output_tokens=self.params.get(
+                "max_output_tokens", self.session.config["max_output_tokens"]
+            ),
+            status_details=details,
+            usage_block=usage_block,
+        )
+
+    def _context(self) -> list[dict[str, Any]]:
+        if isinstance(self.params.get("input"), list):
+            return self.params["input"]
+        return self.session.items
+
+    async def run(self) -> None:
+        send = self.session.send
+        await send(event("response.created", response=self._object("in_progress")))
+        await send(rate_limits_event())
+        status, details = "completed", None
+        current: dict[str, Any] | None = None
+        try:
+            loop = asyncio.get_running_loop()
+            plan = await loop.run_in_executor(
+                self.session.executor,
+                plan_response,
+                self.session.config,
+                self._context(),
+                self.params.get("instructions"),
+            )
+            self.session.last_plan = plan
+            for name, args in plan.calls:
+                await self._function_call(name, args)
+            if plan.text:
+                current = self._new_message()
+                await self._speak(current, plan)
+                current = None
+        except asyncio.CancelledError:
+            status = "cancelled"
+            details = {
+                "type": "cancelled",
+                "reason": self.cancel_reason or "client_cancelled",
+            }
+            if current is not None:
+                await self._finish_message(current, "incomplete")
+        except Exception:  # a bug must not kill the session: report a failed response
+            logger.exception("response %s failed", self.id)
+            status = "failed"
+            details = {
+                "type": "failed",
+                "error": {"type": "server_error", "code": None},
+            }
+        await send(
+            event(
+                "response.done", response=self._object(status, self._usage(), details)
+            )
+        )
+        self.session.response_finished(self)
+
+    def _usage(self) -> dict[str, Any]:
+        context = self._context()
+        config = self.session.config
+        input_text = text_tokens(config.get("instructions") or "") + text_tokens(
+            json.dumps(config.get("tools") or []) if config.get("tools") else ""
+        )
+        input_text += text_tokens(self.params.get("instructions") or "")
+        input_audio = 0
+        for item in context:
+            input_audio += self.session.audio_tokens.get(item.get("id"), 0)
+            for part in item.get("content") or []:
+                input_text += text_tokens(part.get("text") or "")
+            input_text += text_tokens(item.get("arguments") or item.get("output") or "")
+        output_audio = (
+            -(-self.audio_ms // AUDIO_OUT_MS_PER_TOKEN) if self.audio_ms else 0
+        )
+        return usage(
+            input_text=input_text,
+            input_audio=input_audio,
+            output_text=text_tokens(self.output_text),
+            output_audio=output_audio,
+        )
+
+    async def _add_item(self, item: dict[str, Any]) -> None:
+        index = len(self.output)
+        self.output.append(item)
+        await self.session.send(
+            event(
+                "response.output_item.added",
+                response_id=self.id,
+                output_index=index,
+                item=item,
+            )
+        )
+        if self.in_band:
+            await self.session.add_item(item, announce_done=False)
+
+    async def _done_item(self, item: dict[str, Any], status: str) -> None:
+        item["status"] = status
+        await self.session.send(
+            event(
+                "response.output_item.done",
+                response_id=self.id,
+                output_index=self.output.index(item),
+                item=item,
+            )
+        )
+        if self.in_band:
+            await self.session.send(
+                event(
+                    "conversation.item.done",
+                    item=item,
+                    previous_item_id=self.session.previous_id(item),
+                )
+            )
+
+    async def _function_call(self, name: str, args: dict[str, Any]) -> None:
+        arguments = json.dumps(args)
+        item = {
+            "id": new_id("item"),
+            "object": "realtime.item",
+            "type": "function_call",
+            "status": "in_progress",
+            "name": name,
+            "call_id": new_id("call"),
+            "arguments": "",
+        }
+        await self._add_item(item)
+        ids = {
+            "response_id": self.id,
+            "item_id": item["id"],
+            "output_index": self.output.index(item),
+            "call_id": item["call_id"],
+        }
+        await self.session.send(
+            event("response.function_call_arguments.delta", **ids, delta=arguments)
+        )
+        item["arguments"] = arguments
+        self.output_text += name + arguments
+        await self.session.send(
+            event(
+                "response.function_call_arguments.done",
+                **ids,
+                name=name,
+                arguments=arguments,
+            )
+        )
+        await self._done_item(item, "completed")
+
+    def _new_message(self) -> dict[str, Any]:
+        return {
+            "id": new_id("item"),
+            "object": "realtime.item",
+            "type": "message",
+            "role": "assistant",
+            "status": "in_progress",
+            "content": [],
+        }
+
+    def _audio(self) -> bool:
+        return "audio" in self.modalities
+
+    async def _speak(self, item: dict[str, Any], plan: Plan) -> None:
+        await self._add_item(item)
+        part_type = "output_audio" if self._audio() else "output_text"
+        part = (
+            {"type": part_type, "transcript": ""}
+            if self._audio()
+            else {"type": "output_text", "text": ""}
+        )
+        item["content"].append(part)
+        await self.session.send(
+            event("response.content_part.added", **self._ids(item), part=dict(part))
+        )
+        if self._audio():
+            await self._stream_audio(item, plan.text)
+        else:
+            await self.session.send(
+                event("response.output_text.delta", **self._ids(item), delta=plan.text)
+            )
+            part["text"] = plan.text
+            self.output_text = plan.text
+        await self._finish_message(item, "completed")
+
+    def _ids(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "response_id": self.id,
+            "item_id": item["id"],
+            "output_index": self.output.index(item),
+            "content_index": 0,
+        }
+
+    async def _stream_audio(self, item: dict[str, Any], text: str) -> None:
+        loop = asyncio.get_running_loop()
+        rate = int(self.voice.rate_wpm * self.speed)
+        pcm, native_hz = await loop.run_in_executor(
+            self.session.executor,
+            lambda: tts.synthesize_native(
+                text, voice=self.voice.voice, rate_wpm=rate, pitch=self.voice.pitch
+            ),
+        )
+        blocks = resample_blocks(
+            pcm,
+            native_hz,
+            MODEL_SAMPLE_RATE_HZ,
+            MODEL_SAMPLE_RATE_HZ * RESAMPLE_BLOCK_MS // 1000,
+        )
+        total_ms = max(1, len(pcm) * 1000 // native_hz)
+        words = text.split(" ")
+        spoken_words = 0
+        started = time.monotonic()
+        delta_samples = MODEL_SAMPLE_RATE_HZ * DELTA_MS // 1000
+        ulaw = self.audio_output["format"].get("type") == "audio/pcmu"
+        while True:
+            block = await loop.run_in_executor(
+                self.session.executor, next, blocks, None
+            )
+            if block is None:
+                break
+            for start in range(0, block.size, delta_samples):
+                piece = block[start : start + delta_samples]
+                if ulaw:
+                    payload = ulaw_encode(
+                        resample(piece, MODEL_SAMPLE_RATE_HZ, ULAW_SAMPLE_RATE_HZ)
+                    )
+                else:
+                    payload = array_to_pcm16(piece)
+                await self.session.send(
+                    event(
+                        "response.output_audio.delta",
+                        **self._ids(item),
+                        delta=base64.b64encode(payload).decode(),
+                    )
+                )
+                self.audio_ms += piece.size * 1000 // MODEL_SAMPLE_RATE_HZ
+                due = min(len(words), round(len(words) * self.audio_ms / total_ms))
+                if due > spoken_words:
+                    chunk = " ".join(words[spoken_words:due])
+                    chunk = chunk if spoken_words == 0 else " " + chunk
+                    spoken_words = due
+                    self.output_text += chunk
+                    item["content"][0]["transcript"] = self.output_text
+                    await self.session.send(
+                        event(
+                            "response.output_audio_transcript.delta",
+                            **self._ids(item),
+                            delta=chunk,
+                        )
+                    )
+                await self._pace(started)
+        self.session.audio_ms_by_item[item["id"]] = self.audio_ms
+        self.session.audio_tokens[item["id"]] = self.audio_ms // AUDIO_OUT_MS_PER_TOKEN
+
+    async def _pace(self, started: float) -> None:
+        ahead_ms = (
+            self.audio_ms
+            - INITIAL_BURST_MS
+            - (time.monotonic() - started) * 1000 * PACE_SPEEDUP
+        )
+        await asyncio.sleep(max(0.0, ahead_ms / 1000 / PACE_SPEEDUP))
+
+    async def _finish_message(self, item: dict[str, Any], status: str) -> None:
+        ids = self._ids(item)
+        part = item["content"][0] if item["content"] else None
+        if part is not None and self._audio():
+            self.session.audio_ms_by_item[item["id"]] = self.audio_ms
+            await self.session.send(event("response.output_audio.done", **ids))
+            await self.session.send(
+                event(
+                    "response.output_audio_transcript.done",
+                    **ids,
+                    transcript=part["transcript"],
+                )
+            )
+        elif part is not None:
+            await self.session.send(
+                event("response.output_text.done", **ids, text=part["text"])
+            )
+        if part is not None:
+            await self.session.send(
+                event("response.content_part.done", **ids, part=dict(part))
+            )
+        await self._done_item(item, status)

@@ -1,0 +1,369 @@
+"""One realtime session: state and client-event dispatch to `_handle_<event>` methods."""
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from typing import Any
+
+import numpy as np
+
+from realtime.audio import (
+    MODEL_SAMPLE_RATE_HZ,
+    ULAW_SAMPLE_RATE_HZ,
+    duration_ms,
+    pcm16_to_array,
+    ulaw_decode,
+)
+from realtime.engine import asr
+from realtime.engine.answer import Plan
+from realtime.engine.events import AUDIO_IN_MS_PER_TOKEN, error_event, event, new_id
+from realtime.engine.response import Response
+from realtime.engine.turns import TurnsMixin
+from realtime.engine.validation import (
+    SessionError,
+    apply_session_update,
+    default_session,
+)
+from realtime.engine.voices import EspeakVoice
+
+logger = logging.getLogger(__name__)
+
+ITEM_TYPES = ("message", "function_call", "function_call_output")
+
+
+class Session(TurnsMixin):
+    """Protocol state of one websocket connection; `send` writes one server event."""
+
+    def __init__(
+        self,
+        send: Callable[[dict[str, Any]], Awaitable[None]],
+        *,
+        model: str,
+        executor: Executor,
+        voice_override: EspeakVoice | None = None,
+    ):
+        self.send = send
+        self.executor = executor
+        self.voice_override = voice_override
+        self.config = default_session(model)
+        self.config["id"] = new_id("sess")
+        self.conversation_id = new_id("conv")
+        self.items: list[dict[str, Any]] = []
+        self.audio_ms_by_item: dict[str, int] = {}
+        self.audio_tokens: dict[str, int] = {}
+        self.responses: dict[str, Response] = {}
+        self.in_band: Response | None = None
+        self.last_plan: Plan | None = None
+        self.asr_key = asr.GENERAL_MODEL
+        self.asr_ready: asyncio.Future | None = None
+        self.init_turns()
+
+    async def start(self) -> None:
+        await self.send(event("session.created", session=self.config))
+
+    async def close(self) -> None:
+        for response in list(self.responses.values()):
+            response.cancel("client_cancelled")
+        self.cancel_turns()
+
+    # --- dispatch -------------------------------------------------------------------
+    async def handle(self, raw: str | bytes) -> None:
+        """Handle one client frame; bad input gets an `error` event, never a crash."""
+        try:
+            message = json.loads(raw)
+        except (TypeError, ValueError) as exc:
+            await self.send(
+                error_event(
+                    f"Invalid JSON in client event: {exc}.", code="invalid_json"
+                )
+            )
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.send(
+                error_event(
+                    "Missing required parameter: 'type'.",
+                    code="missing_required_parameter",
+                    param="type",
+                )
+            )
+            return
+        handler = getattr(self, "_handle_" + message["type"].replace(".", "_"), None)
+        if handler is None:
+            await self.send(
+                error_event(
+                    f"Invalid value: '{message['type']}'. Supported values are client events "
+                    "such as 'session.update' and 'response.create'.",
+                    code="invalid_value",
+                    param="type",
+                    event_id=message.get("event_id"),
+                )
+            )
+            return
+        try:
+            await handler(message)
+        except SessionError as exc:
+            await self.send(
+                error_event(
+                    str(exc),
+                    code=exc.code,
+                    param=exc.param,
+                    event_id=message.get("event_id"),
+                )
+            )
+
+    # --- session --------------------------------------------------------------------
+    async def _handle_session_update(self, message: dict[str, Any]) -> None:
+        self.config = apply_session_update(self.config, message.get("session"))
+        self.configure_vad()
+        texts = [self.config.get("instructions") or ""] + [
+            f"{t.get('name', '').replace('_', ' ')}. {t.get('description', '')}"
+            for t in self.config.get("tools") or []
+        ]
+        loop = asyncio.get_running_loop()
+        self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_model, texts)
+        await self.send(event("session.updated", session=self.config))
+
+    async def speech_model(self) -> str:
+        if self.asr_ready is not None:
+            self.asr_key = await self.asr_ready
+        return self.asr_key
+
+    # --- conversation items -----------------------------------------------------------
+    def previous_id(self, item: dict[str, Any]) -> str | None:
+        ids = [i["id"] for i in self.items]
+        if item.get("id") in ids:
+            index = ids.index(item["id"])
+            return ids[index - 1] if index else None
+        return ids[-1] if ids else None
+
+    async def add_item(
+        self,
+        item: dict[str, Any],
+        *,
+        announce_done: bool = True,
+        previous_item_id: str | None = None,
+    ) -> None:
+        if previous_item_id == "root":
+            self.items.insert(0, item)
+        elif previous_item_id:
+            ids = [i["id"] for i in self.items]
+            self.items.insert(ids.index(previous_item_id) + 1, item)
+        else:
+            self.items.append(item)
+        await self.send(
+            event(
+                "conversation.item.added",
+                item=item,
+                previous_item_id=self.previous_id(item),
+            )
+        )
+        if announce_done:
+            await self.send(
+                event(
+                    "conversation.item.done",
+                    item=item,
+                    previous_item_id=self.previous_id(item),
+                )
+            )
+
+    def find_item(self, item_id: Any) -> dict[str, Any] | None:
+        return next((i for i in self.items if i["id"] == item_id), None)
+
+    async def _handle_conversation_item_create(self, message: dict[str, Any]) -> None:
+        item = message.get("item")
+        if not isinstance(item, dict) or item.get("type") not in ITEM_TYPES:
+            raise SessionError(
+                "Invalid 'item.type': expected one of "
+                + ", ".join(f"'{t}'" for t in ITEM_TYPES)
+                + ".",
+                "invalid_value",
+                "item.type",
+            )
+        previous = message.get("previous_item_id")
+        if previous not in (None, "root") and self.find_item(previous) is None:
+            raise SessionError(
+                f"Item with id '{previous}' not found.",
+                "item_not_found",
+                "previous_item_id",
+            )
+        if item["type"] == "function_call_output":
+            if not isinstance(item.get("call_id"), str) or not isinstance(
+                item.get("output"), str
+            ):
+                raise SessionError(
+                    "A function_call_output needs 'call_id' and a string 'output'.",
+                    "missing_required_parameter",
+                    "item.output",
+                )
+        if item["type"] == "message":
+            if item.get("role") not in (
+                "user",
+                "assistant",
+                "system",
+            ) or not isinstance(item.get("content"), list):
+                raise SessionError(
+                    "A message needs a role and a 'content' array.",
+                    "invalid_value",
+                    "item.content",
+                )
+        item = {
+            **item,
+            "id": item.get("id") or new_id("item"),
+            "object": "realtime.item",
+            "status": "completed",
+        }
+        if self.find_item(item["id"]) is not None:
+            raise SessionError(
+                f"Item with id '{item['id']}' already exists.",
+                "item_already_exists",
+                "item.id",
+            )
+        await self.add_item(item, previous_item_id=previous)
+
+    async def _handle_conversation_item_delete(self, message: dict[str, Any]) -> None:
+        item = self.find_item(message.get("item_id"))
+        if item is None:
+            raise SessionError(
+                f"Item with id '{message.get('item_id')}' not found.",
+                "item_not_found",
+                "item_id",
+            )
+        self.items.remove(item)
+        await self.send(event("conversation.item.deleted", item_id=item["id"]))
+
+    async def _handle_conversation_item_retrieve(self, message: dict[str, Any]) -> None:
+        item = self.find_item(message.get("item_id"))
+        if item is None:
+            raise SessionError(
+                f"Item with id '{message.get('item_id')}' not found.",
+                "item_not_found",
+                "item_id",
+            )
+        await self.send(event("conversation.item.retrieved", item=item))
+
+    async def _handle_conversation_item_truncate(self, message: dict[str, Any]) -> None:
+        item = self.find_item(message.get("item_id"))
+        if (
+            item is None
+            or item.get("role") != "assistant"
+            or item["id"] not in (self.audio_ms_by_item)
+        ):
+            raise SessionError(
+                "Only model output audio messages can be truncated.",
+                "invalid_value",
+                "item_id",
+            )
+        end_ms = message.get("audio_end_ms")
+        if not isinstance(end_ms, int) or end_ms < 0:
+            raise SessionError(
+                "Invalid 'audio_end_ms': expected a non-negative integer.",
+                "invalid_value",
+                "audio_end_ms",
+            )
+        total_ms = self.audio_ms_by_item[item["id"]]
+        if end_ms > total_ms:
+            raise SessionError(
+                f"Audio content of {total_ms}ms is already shorter than {end_ms}ms.",
+                "invalid_value",
+                "audio_end_ms",
+            )
+        part = item["content"][0] if item.get("content") else {}
+        words = (part.get("transcript") or "").split(" ")
+        part["transcript"] = " ".join(
+            words[: round(len(words) * end_ms / max(1, total_ms))]
+        )
+        self.audio_ms_by_item[item["id"]] = end_ms
+        self.audio_tokens[item["id"]] = end_ms // (AUDIO_IN_MS_PER_TOKEN // 2)
+        await self.send(
+            event(
+                "conversation.item.truncated",
+                item_id=item["id"],
+                content_index=message.get("content_index", 0),
+                audio_end_ms=end_ms,
+            )
+        )
+
+    # --- responses ------------------------------------------------------------------
+    async def _handle_response_create(self, message: dict[str, Any]) -> None:
+        params = message.get("response") or {}
+        if not isinstance(params, dict):
+            raise SessionError(
+                "Invalid type for 'response': expected an object.",
+                "invalid_type",
+                "response",
+            )
+        await self.create_response(params, event_id=message.get("event_id"))
+
+    async def create_response(
+        self, params: dict[str, Any], event_id: str | None = None
+    ):
+        response = Response(self, params)
+        if response.in_band and self.in_band is not None:
+            await self.send(
+                error_event(
+                    "Conversation already has an active response in progress: "
+                    f"{self.in_band.id}. Wait until the response is finished before creating "
+                    "a new one.",
+                    code="conversation_already_has_active_response",
+                    event_id=event_id,
+                )
+            )
+            return
+        if response.in_band:
+            self.in_band = response
+        self.responses[response.id] = response
+        response.task = asyncio.create_task(response.run())
+
+    def response_finished(self, response: Response) -> None:
+        self.responses.pop(response.id, None)
+        if self.in_band is response:
+            self.in_band = None
+
+    async def _handle_response_cancel(self, message: dict[str, Any]) -> None:
+        response_id = message.get("response_id")
+        target = self.responses.get(response_id) if response_id else self.in_band
+        if target is None:
+            await self.send(
+                error_event(
+                    "Cancellation failed: no active response found.",
+                    code="response_cancel_not_active",
+                    event_id=message.get("event_id"),
+                )
+            )
+            return
+        target.cancel("client_cancelled")
+
+    # --- input audio ------------------------------------------------------------------
+    def input_rate_hz(self) -> int:
+        fmt = self.config["audio"]["input"]["format"]
+        return (
+            ULAW_SAMPLE_RATE_HZ
+            if fmt.get("type") == "audio/pcmu"
+            else MODEL_SAMPLE_RATE_HZ
+        )
+
+    def decode_input(self, payload: Any) -> np.ndarray:
+        if not isinstance(payload, str):
+            raise SessionError(
+                "Missing required parameter: 'audio'.",
+                "missing_required_parameter",
+                "audio",
+            )
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            raise SessionError(
+                "Invalid 'audio': expected base64-encoded audio.",
+                "invalid_value",
+                "audio",
+            ) from None
+        if self.input_rate_hz() == ULAW_SAMPLE_RATE_HZ:
+            return ulaw_decode(data)
+        return pcm16_to_array(data)
+
+    def buffered_ms(self) -> int:
+        return duration_ms(sum(c.size for c in self.buffer), self.input_rate_hz())

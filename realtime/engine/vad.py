@@ -1,0 +1,73 @@
+"""Server VAD: an energy detector with the GA knobs (threshold, prefix padding, silence)."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from realtime.audio import rms
+
+FRAME_MS = 20
+SPEECH_START_MS = 60  # voiced time needed before speech counts as started
+RMS_AT_FULL_THRESHOLD = 0.05  # frame RMS (full scale 1) that threshold 1.0 stands for
+SILENCE_HINT_MS = 150  # after this much silence, a turn is worth decoding speculatively
+
+
+@dataclass
+class VadEvent:
+    kind: str  # "started" | "pause" | "stopped"
+    audio_ms: int  # position in the session's input audio, ms
+
+
+class ServerVad:
+    """Feeds on int16 mono frames; reports speech start, a pause hint and speech stop."""
+
+    def __init__(
+        self,
+        *,
+        threshold: float,
+        prefix_padding_ms: int,
+        silence_duration_ms: int,
+        rate_hz: int,
+    ):
+        self.rms_threshold = max(0.004, RMS_AT_FULL_THRESHOLD * threshold)
+        self.prefix_padding_ms = prefix_padding_ms
+        self.silence_duration_ms = silence_duration_ms
+        self.frame_samples = rate_hz * FRAME_MS // 1000
+        self.pending = np.zeros(0, np.int16)
+        self.position_ms = 0
+        self.in_speech = False
+        self.voiced_ms = 0
+        self.silence_ms = 0
+        self.speech_start_ms = 0
+        self.hinted = False
+
+    def feed(self, samples: np.ndarray) -> list[VadEvent]:
+        """Process new samples; returns the events they caused, in order."""
+        events: list[VadEvent] = []
+        data = np.concatenate([self.pending, samples])
+        n_frames = data.size // self.frame_samples
+        for i in range(n_frames):
+            frame = data[i * self.frame_samples : (i + 1) * self.frame_samples]
+            self.position_ms += FRAME_MS
+            voiced = rms(frame) >= self.rms_threshold
+            if not self.in_speech:
+                self.voiced_ms = self.voiced_ms + FRAME_MS if voiced else 0
+                if self.voiced_ms >= SPEECH_START_MS:
+                    self.in_speech, self.silence_ms, self.hinted = True, 0, False
+                    start = self.position_ms - self.voiced_ms
+                    self.speech_start_ms = max(0, start - self.prefix_padding_ms)
+                    events.append(VadEvent("started", self.speech_start_ms))
+                continue
+            self.silence_ms = 0 if voiced else self.silence_ms + FRAME_MS
+            if voiced:
+                self.hinted = False
+            elif self.silence_ms >= self.silence_duration_ms:
+                self.in_speech, self.voiced_ms = False, 0
+                events.append(VadEvent("stopped", self.position_ms - self.silence_ms))
+            elif self.silence_ms >= min(
+                SILENCE_HINT_MS, self.silence_duration_ms
+            ) and not (self.hinted):
+                self.hinted = True
+                events.append(VadEvent("pause", self.position_ms - self.silence_ms))
+        self.pending = data[n_frames * self.frame_samples :]
+        return events

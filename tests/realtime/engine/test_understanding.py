@@ -1,0 +1,127 @@
+"""Pure parts of the engine's understanding: arguments, matching, replies, validation, LM."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from realtime.engine.answer import answer_utterance, plan_response, reply_to_output
+from realtime.engine.arguments import date_in, digits_in, email_in, extract_arguments
+from realtime.engine.lm import build_language_model, number_words
+from realtime.engine.validation import (
+    SessionError,
+    apply_session_update,
+    default_session,
+)
+from tests.realtime.engine.conftest import session_config
+
+
+def test_spoken_digits_become_an_order_number():
+    assert digits_in("my order is four five six seven") == "4567"
+    assert digits_in("order 12 34") == "1234"
+
+
+def test_emails_typed_or_spoken():
+    assert email_in("write to anna.b@example.org please") == "anna.b@example.org"
+    assert email_in("it is anna at example dot com") == "anna@example.com"
+
+
+def test_dates_from_words():
+    today = dt.date(2026, 11, 21)
+    assert date_in("tomorrow", today) == "2026-11-22"
+    assert date_in("on march third", today) == "2027-03-03"
+    assert date_in("2026-12-01", today) == "2026-12-01"
+
+
+def test_arguments_follow_the_schema_types():
+    schema = {
+        "type": "object",
+        "properties": {
+            "count": {"type": "integer"},
+            "size": {"type": "string", "enum": ["small", "large"]},
+            "note": {"type": "string"},
+            "query": {"type": "string"},
+        },
+    }
+    args = extract_arguments(schema, 'two large ones, note "ring the bell" thanks')
+    assert args["count"] == 2 and args["size"] == "large"
+    assert args["note"] == "ring the bell"
+    assert args["query"].startswith("two large")
+
+
+def test_best_snippet_answers_and_unknown_topics_do_not():
+    session = session_config()
+    assert answer_utterance(session, "when are you open").matched == "Opening hours"
+    assert answer_utterance(session, "i want my money back").matched == "Return policy"
+    assert (
+        "don't have information"
+        in answer_utterance(session, "do you sell bicycles").text
+    )
+
+
+def test_tool_output_becomes_a_sentence():
+    plan = reply_to_output(
+        "get_order_status",
+        json.dumps({"order_number": "4567", "status": "shipped"}),
+        {},
+    )
+    assert plan.text == "Order 4567: status shipped."
+    assert (
+        "transferring"
+        in reply_to_output("transfer_to_human", '{"status": "transferred"}', {}).text
+    )
+    assert reply_to_output("end_call", '{"status": "ended"}', {}).text.endswith(
+        "Goodbye!"
+    )
+    assert reply_to_output("anything", "plain words", {}).text == "plain words"
+
+
+def test_exact_line_wins_over_the_conversation():
+    context = [
+        {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": "opening hours?"}],
+        }
+    ]
+    plan = plan_response(
+        session_config(),
+        context,
+        "Say exactly this to the caller, word for word: Still there?",
+    )
+    assert plan.text == "Still there?"
+
+
+@pytest.mark.parametrize(
+    "update,param",
+    [
+        ({"type": "realtime", "temperature": 0.8}, "session.temperature"),
+        ({"type": "realtime", "turn_detection": None}, "session.turn_detection"),
+        (
+            {"type": "realtime", "audio": {"output": {"voice": "nova"}}},
+            "session.audio.output.voice",
+        ),
+        (
+            {"type": "realtime", "output_modalities": ["text", "audio"]},
+            "session.output_modalities",
+        ),
+    ],
+)
+def test_invalid_session_fields_name_their_param(update, param):
+    with pytest.raises(SessionError) as caught:
+        apply_session_update(default_session("gpt-realtime-mini"), update)
+    assert caught.value.param == param
+
+
+def test_language_model_covers_session_words_and_numbers():
+    lm = build_language_model(["We ship parcels within 3 days."])
+    assert {"parcels", "three", "days"} <= lm.vocabulary
+    assert "\\2-grams:" in lm.arpa
+    assert number_words(4567) == [
+        "four",
+        "thousand",
+        "five",
+        "hundred",
+        "sixty",
+        "seven",
+    ]
