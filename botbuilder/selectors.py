@@ -61,3 +61,8 @@ def connection_default() -> Connection:
         return Connection(name="Default (OpenAI)", kind=ConnectionKind.OPENAI,
                           base_url=settings.OPENAI_BASE_URL, api_key_env="OPENAI_API_KEY")
     return Connection(name="Default (offline engine)", kind=ConnectionKind.OFFLINE)
+
+
+def bot_for_session(*, bot_id: int) -> Bot | None:
+    """The bot with its voice and connection (one query), or None if it does not exist."""
+    return Bot.objects.select_related("voice", "connection").filter(pk=bot_id).first()

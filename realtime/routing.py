@@ -1,3 +1,9 @@
 """Websocket URL routes (Channels)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from realtime.consumers.session import SessionConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/bots/<int:bot_id>/session/", SessionConsumer.as_asgi()),
+]

@@ -1,0 +1,129 @@
+"""Database work of the browser session consumer: small sync functions, called through
+`database_sync_to_async`, never inside `async def`."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from botbuilder import selectors
+from botbuilder.assembly import Assembly, Snapshot
+from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
+from botbuilder.models import Bot
+from botbuilder.services.sessions import session_start
+from realtime.providers import ConnectionSpec
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_INACTIVE = 4409
+
+
+@dataclass
+class Refusal:
+    close_code: int
+    code: str
+    reason: str
+
+
+@dataclass
+class BotContext:
+    """What a session of this bot needs, read once at connect."""
+
+    bot: Bot
+    snapshot: Snapshot
+    connection: ConnectionSpec
+    record_audio: bool
+
+
+def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
+    """The bot's snapshot and connection, or why this user may not open a session."""
+    if user is None or not user.is_authenticated:
+        return Refusal(
+            CLOSE_UNAUTHENTICATED,
+            "unauthenticated",
+            "Log in to the admin to start a session.",
+        )
+    if not (user.is_active and user.is_staff and user.has_perm("botbuilder.view_bot")):
+        return Refusal(
+            CLOSE_FORBIDDEN,
+            "forbidden",
+            "You do not have permission to talk to this bot.",
+        )
+    bot = selectors.bot_for_session(bot_id=bot_id)
+    if bot is None:
+        return Refusal(
+            CLOSE_NOT_FOUND, "bot_not_found", f"There is no bot with id {bot_id}."
+        )
+    if not bot.is_active:
+        return Refusal(
+            CLOSE_INACTIVE,
+            "bot_inactive",
+            "This bot is inactive; activate it to start sessions.",
+        )
+    snapshot = selectors.bot_snapshot(bot=bot, audio_format="pcm16")
+    connection = selectors.connection_for_bot(bot=bot)
+    voice = snapshot.voice
+    spec = ConnectionSpec(
+        kind=connection.kind,
+        model=bot.model,
+        base_url=connection.base_url,
+        azure_deployment=connection.azure_deployment,
+        api_key_env=connection.api_key_env,
+        **(
+            {}
+            if voice is None
+            else {
+                "offline_voice": voice.offline_voice,
+                "offline_rate_wpm": voice.offline_rate_wpm,
+                "offline_pitch": voice.offline_pitch,
+            }
+        ),
+    )
+    return BotContext(
+        bot=bot, snapshot=snapshot, connection=spec, record_audio=bot.record_audio
+    )
+
+
+@dataclass
+class StartedRow:
+    session_id: str
+    group_name: str
+    admin_url: str
+    exports: dict[str, str]  # export format -> admin download URL
+
+
+def start_session_row(
+    *,
+    ctx: BotContext,
+    user: Any,
+    snapshot: Snapshot,
+    assembly: Assembly,
+    session_config: dict[str, Any],
+) -> StartedRow:
+    """Create the Session row (status active) for a browser preview session."""
+    row = session_start(
+        bot=ctx.bot,
+        channel="preview",
+        user=user,
+        variables=dict(snapshot.variables),
+        snapshot=snapshot,
+        assembly=assembly,
+        connection_kind=ctx.connection.kind,
+        session_config=session_config,
+    )
+    try:
+        admin_url = row.get_absolute_url()
+        formats = [*TEXT_FORMATS, *([WAV_FORMAT] if ctx.record_audio else [])]
+        exports = {
+            fmt: reverse("admin:botbuilder_session_export", args=[row.pk, fmt])
+            for fmt in formats
+        }
+    except NoReverseMatch:  # the admin does not register sessions
+        admin_url, exports = "", {}
+    return StartedRow(
+        str(row.pk),
+        row.group_name,
+        admin_url,
+        exports,
+    )

@@ -1,0 +1,1 @@
+"""Transport-independent live session machinery (browser today, phone calls later)."""

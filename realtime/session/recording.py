@@ -1,0 +1,47 @@
+"""Two-sided recording of a session (bot.record_audio), behind the runner's Recorder hook.
+
+The runner hands the recorder caller audio (`add_caller`) and bot audio (`add_bot`) at their
+place on the session clock, cuts bot audio a barge-in flushed (`cut_bot`), and at the end
+calls `finish(path)` in a thread; the WAV is then stored with the session
+(`botbuilder.services.sessions.session_recording_store`). The WAV writing itself is
+`botbuilder.exports.wav.StereoRecorder`: caller left, bot right, PCM16 24 kHz.
+"""
+
+import logging
+
+from botbuilder.exports.wav import BOT, StereoRecorder
+from realtime.session.transport import Recorder
+
+logger = logging.getLogger(__name__)
+
+
+class SessionRecorder:
+    """`StereoRecorder` as the runner's Recorder (PCM16 mono 24 kHz on both sides)."""
+
+    def __init__(self) -> None:
+        self._wav = StereoRecorder()
+
+    def add_caller(self, audio: bytes, at_ms: int) -> None:
+        self._wav.add_caller(audio, at_ms)
+
+    def add_bot(self, audio: bytes, at_ms: int) -> None:
+        self._wav.add_bot(audio, at_ms)
+
+    def cut_bot(self, at_ms: int) -> None:
+        self._wav.truncate(BOT, at_ms)
+
+    def finish(self, path: str) -> None:
+        try:
+            self._wav.write(path)
+        finally:
+            self._wav.close()
+
+
+def make_recorder(*, record_audio: bool, audio_format: str) -> Recorder | None:
+    """A recorder for a session of a bot with record_audio on, else None."""
+    if not record_audio:
+        return None
+    if audio_format != "pcm16":  # phone calls (μ-law) need decoding first: phone issue
+        logger.warning("Recording %s sessions is not supported yet", audio_format)
+        return None
+    return SessionRecorder()
