@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 
 from botbuilder.assembly import UnknownVariableError, assemble
 from botbuilder.models import Bot
+from botbuilder.models.choices import EndReason, SessionStatus
 from botbuilder.pricing import price_table
 from botbuilder.selectors import bot_snapshot
 
@@ -72,6 +73,10 @@ def preview_config(bot: Bot) -> dict[str, Any]:
         "tokenKinds": [{"key": k, "label": label} for k, label in TOKEN_KINDS],
         "instructions": instructions_report(bot),
         "turnDetection": bot.turn_detection,
+        "labels": {
+            "status": dict(SessionStatus.choices),
+            "reason": dict(EndReason.choices),
+        },
     }
 
 

@@ -62,6 +62,7 @@ export class PreviewRun {
   }
 
   onFrame({ pcm, rms }) {
+    if (state.status !== "live") return; // a frame still in flight after the end
     ui.micLevel.style.width = `${Math.min(100, Math.round(Math.sqrt(rms) * 250))}%`;
     if (!this.started || (this.mode === "ptt" && this.pttDown === null)) return;
     const bytes = pcm.byteLength;
@@ -192,16 +193,26 @@ export class PreviewRun {
 
   on_session_ended(msg) {
     state.ended = msg;
-    ui.endedReason.textContent = [msg.status, msg.reason].filter(Boolean).join(": ");
-    const links = [];
-    if (msg.admin_url) links.push(["Open the stored session", msg.admin_url]);
-    for (const [format, url] of Object.entries(msg.exports || {})) links.push([`Export ${format}`, url]);
-    ui.endedLinks.replaceChildren(...links.map(([label, href]) => {
+    const labels = config.labels || {};
+    const status = (labels.status || {})[msg.status] || msg.status;
+    const reason = (labels.reason || {})[msg.reason] || msg.reason;
+    ui.endedReason.textContent = [status, reason].filter(Boolean).join(" · ");
+    const link = (label, href) => {
       const a = document.createElement("a");
       a.href = href;
       a.textContent = label;
       return a;
-    }));
+    };
+    const parts = [];
+    if (msg.admin_url) parts.push(link("Open the stored session", msg.admin_url));
+    const exports = Object.entries(msg.exports || {});
+    if (exports.length) {
+      const span = document.createElement("span");
+      span.className = "pv-exports";
+      span.append("Export:", ...exports.map(([format, url]) => link(format.toUpperCase(), url)));
+      parts.push(span);
+    }
+    ui.endedLinks.replaceChildren(...parts);
     ui.ended.hidden = false;
     // The bot's last words (a goodbye, the wrap-up message) still play out.
     this.finish("ended", "Ended", { drain: !this.stopping });

@@ -104,9 +104,14 @@ def test_spoken_question_is_answered_from_the_right_snippet(
     assert state["latencies"], "no browser-measured latency for the answer"
 
     state = end_session(page)
-    assert state["ended"]["admin_url"]
-    assert page.locator("#pv-ended-links a").count() >= 1
     screenshot(page, "ended")
+    admin_link = page.locator("#pv-ended-links > a")
+    assert admin_link.get_attribute("href") == state["ended"]["admin_url"] != ""
+    assert page.request.get(preview_server.url + state["ended"]["admin_url"]).ok
+    txt_link = page.locator(".pv-exports a", has_text="TXT")
+    export = page.request.get(preview_server.url + txt_link.get_attribute("href"))
+    assert export.ok, export.status
+    assert re.search(ANSWER_RE, export.text(), re.I), export.text()[:500]
 
     stored = preview_server.stored(state["sessionId"])
     assert stored["session"] is not None, "the session was not stored"
