@@ -204,3 +204,28 @@ def test_typed_message_with_tool_call_is_shown_inline_and_stored(
     assert any(i["tool_name"] == "get_order_status" for i in stored["items"]), stored[
         "items"
     ]
+
+
+def test_push_to_talk_question_is_answered(preview_server, launch_browser, speech):
+    question_s = speech.duration_s(QUESTION)
+    wav = speech.build(("pause", 0.5), ("say", QUESTION), ("pause", 3.0))
+    _, page = launch_browser(wav, preview_server)
+    open_preview(page, preview_server, preview_server.quiet_bot_id)
+
+    page.select_option("#pv-mode", "ptt")
+    page.click("#pv-start")
+    wait_for(page, "s.status === 'live' && s.micLabel !== ''", 15, "the microphone")
+    page.keyboard.down("Space")  # hold to talk (the button has the focus)
+    page.wait_for_timeout((0.5 + question_s + 0.4) * 1000)
+    page.keyboard.up("Space")
+    wait_for(
+        page,
+        "s.userTexts.some(t => /opening hours/i.test(t))",
+        20,
+        "the caller's transcript",
+    )
+    wait_for(
+        page, f"s.assistantTexts.some(t => /{ANSWER_RE}/i.test(t))", 20, "the answer"
+    )
+    state = page_state(page)
+    assert state["framesSent"] > 0 and not state["errors"], state["errors"]
