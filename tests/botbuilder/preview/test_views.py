@@ -46,7 +46,8 @@ def test_staff_sees_page_with_ws_path_variables_and_prices(staff_client, bot):
     titles = [s["title"] for s in config["instructions"]["sections"]]
     assert "Instructions" in titles and "Knowledge" in titles
     assert "Opening hours" in html  # the knowledge section's text is shown before start
-    assert f'href="/admin/botbuilder/bot/{bot.pk}/change/"' in html  # breadcrumb to the bot
+    breadcrumb_to_bot = f'href="/admin/botbuilder/bot/{bot.pk}/change/"'
+    assert breadcrumb_to_bot in html
 
 
 def test_staff_without_view_permission_is_refused(client, django_user_model, bot):
