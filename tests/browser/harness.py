@@ -89,7 +89,7 @@ def server_env(db_path: Path, extra: dict[str, str] | None = None) -> dict[str, 
     }
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
+            "DJANGO_SETTINGS_MODULE": "botbuilder.settings",
             "DATABASE_URL": f"sqlite:///{db_path}",
             "PYTHONPATH": str(REPO_DIR),
             "LOG_LEVEL": "INFO",

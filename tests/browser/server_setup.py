@@ -93,7 +93,7 @@ def dump(session_id: str) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.browser.server_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "botbuilder.settings")
     django.setup()
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)

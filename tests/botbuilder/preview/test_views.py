@@ -4,11 +4,12 @@ import json
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.urls import reverse
 
 from botbuilder.preview.views import preview_urls, session_ws_path
 from tests.conftest import create_snippet
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.preview_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def preview_path(bot_id: int) -> str:
@@ -85,3 +86,9 @@ def test_unknown_variable_in_instructions_is_a_warning_not_a_crash(staff_client,
     response = staff_client.get(preview_path(bot.pk))
     assert response.status_code == 200
     assert "missing_name" in " ".join(page_config(response)["instructions"]["warnings"])
+
+
+def test_bot_change_form_links_to_the_preview(staff_client, bot):
+    page = staff_client.get(reverse("admin:botbuilder_bot_change", args=[bot.pk]))
+    assert page.status_code == 200
+    assert reverse("admin:botbuilder_bot_preview", args=[bot.pk]) in page.content.decode()
