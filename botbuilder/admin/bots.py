@@ -13,6 +13,7 @@ from django.utils import timezone
 from botbuilder.admin import bot_pages
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.models import Bot
+from botbuilder.preview.views import preview_urls
 from botbuilder.services.bot_transfer import bot_export, bots_export
 from botbuilder.services.bots import bot_duplicate
 
@@ -162,6 +163,7 @@ class BotAdmin(admin.ModelAdmin):
                 view(self.assembled_view),
                 name=f"{prefix}_assembled",
             ),
+            *preview_urls(self.admin_site),
             *super().get_urls(),
         ]
 

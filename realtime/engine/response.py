@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 DELTA_MS = 40  # audio per output delta (the real service sends 20-50 ms pieces)
 INITIAL_BURST_MS = 1000  # sent at once, then paced
+# A response waits this long at most for caller turns still being transcribed.
+TRANSCRIPT_WAIT_S = 10.0
 PACE_SPEEDUP = 4.0  # later audio goes out this many times faster than real time
 RESAMPLE_BLOCK_MS = 400
 
@@ -91,6 +93,15 @@ class Response:
             return self.params["input"]
         return self.session.items
 
+    async def _await_transcripts(self) -> None:
+        """Let committed caller turns finish transcribing (a manual commit followed at
+        once by response.create would otherwise be answered without its words)."""
+        pending = [
+            t for t in self.session.turn_tasks if t is not asyncio.current_task()
+        ]
+        if pending:
+            await asyncio.wait(pending, timeout=TRANSCRIPT_WAIT_S)
+
     async def run(self) -> None:
         send = self.session.send
         await send(event("response.created", response=self._object("in_progress")))
@@ -98,6 +109,7 @@ class Response:
         status, details = "completed", None
         current: dict[str, Any] | None = None
         try:
+            await self._await_transcripts()
             loop = asyncio.get_running_loop()
             plan = await loop.run_in_executor(
                 self.session.executor,
