@@ -163,6 +163,12 @@ def audio_delta(event: Event) -> bytes:
     return base64.b64decode(event.get("delta") or "")
 
 
+def audio_delta_size(event: Event) -> int:
+    """Bytes of audio in a `response.output_audio.delta`, without decoding it."""
+    delta = event.get("delta") or ""
+    return len(delta) * 3 // 4 - delta[-2:].count("=")
+
+
 def response_usage(event: Event) -> dict[str, Any]:
     return (event.get("response") or {}).get("usage") or {}
 

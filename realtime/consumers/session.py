@@ -159,7 +159,11 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
         if mtype == "text":
             await self.runner.on_caller_text(message["text"])
         elif mtype == "playback":
-            await self.runner.on_playback(message["item_id"], message["played_ms"])
+            await self.runner.on_playback(
+                message["item_id"],
+                message["played_ms"],
+                interrupted=message["interrupted"],
+            )
         elif mtype == "audio.commit":
             await self.runner.on_commit()
         elif mtype == "audio.clear":

@@ -146,7 +146,17 @@ def parse_control(text: str) -> dict[str, Any]:
             raise ClientInputError(
                 "'played_ms' must be a whole number ≥ 0.", "invalid_field"
             )
-        return {"type": mtype, "item_id": item_id, "played_ms": played}
+        cut = message.get("interrupted", False)
+        if not isinstance(cut, bool):
+            raise ClientInputError(
+                "'interrupted' must be true or false.", "invalid_field"
+            )
+        return {
+            "type": mtype,
+            "item_id": item_id,
+            "played_ms": played,
+            "interrupted": cut,
+        }
     return {"type": mtype}
 
 

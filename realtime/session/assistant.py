@@ -30,10 +30,14 @@ class AssistantOutput:
             event.get("item_id") or "", event.get("response_id") or ""
         )
         if turn.flushed:
-            return  # the caller interrupted this reply: do not play the rest
+            # The caller interrupted this reply: do not play the rest (but count it, for
+            # the share of the words that was heard).
+            turn.generated_bytes += protocol.audio_delta_size(event)
+            return
         audio = protocol.audio_delta(event)
         if not audio:
             return
+        turn.generated_bytes += len(audio)
         now = time.monotonic()
         if turn.first_audio_at is None:
             # The caller's player queues items: this one starts where the last one ends.
@@ -169,7 +173,8 @@ class AssistantOutput:
             return
         sent_ms = audio_ms(turn.audio_bytes, self.setup.bytes_per_ms)
         if turn.interrupted and turn.heard_ms is not None:
-            turn.heard_text = heard_prefix(turn.text, turn.heard_ms, sent_ms)
+            generated_ms = audio_ms(turn.generated_bytes, self.setup.bytes_per_ms)
+            turn.heard_text = heard_prefix(turn.text, turn.heard_ms, generated_ms)
         elif turn.started_ms is not None and sent_ms:
             turn.ended_ms = turn.started_ms + sent_ms
         else:

@@ -129,13 +129,29 @@ class CallerInput:
         self._uncommitted_ms = 0
         await self._send_upstream(protocol.audio_clear())
 
-    async def on_playback(self, item_id: str, played_ms: int) -> None:
-        """The caller's player reports how much of `item_id` it played."""
-        if item_id not in self._playback_waits:
-            return  # a periodic report with no interruption pending
+    async def on_playback(
+        self, item_id: str, played_ms: int, *, interrupted: bool = False
+    ) -> None:
+        """The caller's player reports how much of `item_id` it played.
+
+        `interrupted`: the caller cut the bot off on their side (push-to-talk pressed while
+        the bot spoke), with no turn detection on the server to notice it.
+        """
         turn = self.conversation.get(item_id)
-        if isinstance(turn, AssistantTurn):
-            await self._resolve_truncation(turn, played_ms)
+        if not isinstance(turn, AssistantTurn):
+            return
+        if item_id not in self._playback_waits:
+            if not (interrupted and self.push_to_talk and not turn.flushed):
+                return  # a periodic report with no interruption pending
+            await self._caller_cut(turn)
+        await self._resolve_truncation(turn, played_ms)
+
+    async def _caller_cut(self, turn: AssistantTurn) -> None:
+        """Push-to-talk barge-in: stop generating and await the truncation of `turn`."""
+        turn.flushed = True
+        self._playback_waits[turn.item_id] = Timer("playback-report")
+        if not turn.done:
+            await self._send_upstream(protocol.response_cancel())
 
     # --- barge-in --------------------------------------------------------------------------
 
@@ -195,7 +211,8 @@ class CallerInput:
         if send and not turn.previous_connection:  # the new connection lacks the item
             await self._send_upstream(protocol.truncate(turn.item_id, end_ms))
         turn.interrupted, turn.heard_ms = True, end_ms
-        turn.heard_text = heard_prefix(turn.text, end_ms, sent_ms)
+        generated_ms = audio_ms(turn.generated_bytes, self.setup.bytes_per_ms)
+        turn.heard_text = heard_prefix(turn.text, end_ms, max(generated_ms, sent_ms))
         turn.ended_ms = (turn.started_ms or 0) + end_ms
         self._bot_audio_end_ms = min(self._bot_audio_end_ms, turn.ended_ms)
         if self.recorder is not None:
@@ -224,4 +241,7 @@ class CallerInput:
                 turn.heard_ms = estimated_played_ms(
                     time.monotonic(), turn.first_audio_at, sent_ms
                 )
-                turn.heard_text = heard_prefix(turn.text, turn.heard_ms, sent_ms)
+                generated_ms = audio_ms(turn.generated_bytes, self.setup.bytes_per_ms)
+                turn.heard_text = heard_prefix(
+                    turn.text, turn.heard_ms, max(generated_ms, sent_ms)
+                )

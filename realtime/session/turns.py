@@ -50,6 +50,7 @@ class AssistantTurn(Turn):
     final_text: str | None = None
     done: bool = False
     audio_bytes: int = 0  # assistant audio passed to the transport
+    generated_bytes: int = 0  # all audio the model made, incl. what a barge-in dropped
     # time.monotonic() when the caller starts hearing it (queued after earlier items)
     first_audio_at: float | None = None
     flushed: bool = False  # the caller interrupted: drop further audio of this item

@@ -107,7 +107,10 @@ export class PreviewRun {
     const playedMs = samplesToMs(played[itemId] || 0);
     state.flushes += 1;
     state.playbackReports.push({ item_id: itemId, played_ms: playedMs });
-    this.client.sendJson({ type: "playback", item_id: itemId, played_ms: playedMs });
+    // onlyIfPlaying marks a cut made here (push-to-talk), not one the server asked for.
+    this.client.sendJson({
+      type: "playback", item_id: itemId, played_ms: playedMs, interrupted: onlyIfPlaying,
+    });
   }
 
   onEvent(msg) {

@@ -228,3 +228,72 @@ async def test_barge_in_truncates_queued_replies_to_nothing(
         )
     )()
     assert rows == [(True, heard_prefix("One moment please.", 400, 1000)), (True, "")]
+
+
+async def test_push_to_talk_cut_cancels_and_truncates_to_what_was_played(
+    fake_upstream, open_session
+):
+    """With push-to-talk the server detects no speech: the browser's cut is the barge-in."""
+
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("response.create")  # the greeting
+        response_id, conn.item_id = new_id("resp"), new_id("item")
+        await conn.response_start(response_id)
+        await conn.audio_item(
+            response_id, conn.item_id, REPLY, audio_ms=2000, chunks=4, pause_s=0.15
+        )
+        conn.cancel = await conn.expect("response.cancel")
+        conn.truncate = await conn.expect("conversation.item.truncate")
+        await conn.response_done(response_id, status="cancelled")
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting=REPLY)
+    browser = await open_session(bot, push_to_talk=True)
+    session_id = browser.events[0]["session_id"]
+    started = await browser.until("response.audio.started")
+    # A periodic report (no cut) changes nothing ...
+    await browser.send(type="playback", item_id=started["item_id"], played_ms=100)
+    # ... the caller pressing the talk button while the bot speaks does.
+    await browser.send(
+        type="playback", item_id=started["item_id"], played_ms=300, interrupted=True
+    )
+    truncated = await browser.until("item.truncated")
+    assert truncated["audio_end_ms"] == 300
+    await browser.until("usage")  # the cancelled response is done
+    await browser.close()
+    assert not fake.errors
+    conn = fake.connections[0]
+    assert conn.truncate["item_id"] == conn.item_id
+    assert conn.truncate["audio_end_ms"] == 300
+    item = await get_assistant(session_id)
+    assert item.interrupted and item.text == REPLY
+    assert item.heard_text == heard_prefix(REPLY, 300, 2000) != REPLY
+
+
+async def test_a_cut_report_is_ignored_when_the_server_detects_turns(
+    fake_upstream, open_session
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("response.create")
+        conn.item_id = (await conn.reply(REPLY, audio_ms=2000, chunks=4))[1]
+        await asyncio.sleep(0.4)
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting=REPLY)
+    browser = await open_session(bot)
+    session_id = browser.events[0]["session_id"]
+    started = await browser.until("response.audio.started")
+    await browser.send(
+        type="playback", item_id=started["item_id"], played_ms=600, interrupted=True
+    )
+    await browser.drain(0.3)
+    await browser.close()
+    conn = fake.connections[0]
+    assert "conversation.item.truncate" not in conn.sent_types()
+    assert "response.cancel" not in conn.sent_types()
+    item = await get_assistant(session_id)
+    assert not item.interrupted
