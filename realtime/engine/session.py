@@ -58,7 +58,9 @@ class Session(TurnsMixin):
         self.responses: dict[str, Response] = {}
         self.in_band: Response | None = None
         self.last_plan: Plan | None = None
-        self.asr_key = asr.GENERAL_MODEL
+        self.asr_texts: list[
+            str
+        ] = []  # what the session's language model is built from
         self.asr_ready: asyncio.Future | None = None
         self.init_turns()
 
@@ -123,14 +125,15 @@ class Session(TurnsMixin):
             f"{t.get('name', '').replace('_', ' ')}. {t.get('description', '')}"
             for t in self.config.get("tools") or []
         ]
+        self.asr_texts = texts
         loop = asyncio.get_running_loop()
         self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_model, texts)
         await self.send(event("session.updated", session=self.config))
 
-    async def speech_model(self) -> str:
+    async def speech_model_ready(self) -> None:
+        """Wait for the language model the last session.update started building."""
         if self.asr_ready is not None:
-            self.asr_key = await self.asr_ready
-        return self.asr_key
+            await self.asr_ready
 
     # --- conversation items -----------------------------------------------------------
     def previous_id(self, item: dict[str, Any]) -> str | None:
