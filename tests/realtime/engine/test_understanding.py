@@ -125,3 +125,21 @@ def test_language_model_covers_session_words_and_numbers():
         "sixty",
         "seven",
     ]
+
+
+def test_vad_finds_a_turn_and_ignores_steady_noise():
+    import numpy as np
+
+    from realtime.engine.vad import ServerVad
+    from tests.realtime.engine.conftest import spoken
+
+    rng = np.random.default_rng(3)
+    noise = rng.normal(0, 700, 24000 * 2).astype(np.int16)  # loud hiss, no speech
+    vad = ServerVad(
+        threshold=0.3, prefix_padding_ms=300, silence_duration_ms=500, rate_hz=24000
+    )
+    assert vad.feed(noise) == []
+    events = vad.feed(spoken("what are your opening hours"))
+    assert [e.kind for e in events if e.kind != "pause"] == ["started", "stopped"]
+    started, stopped = events[0], events[-1]
+    assert started.audio_ms < stopped.audio_ms
