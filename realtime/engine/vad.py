@@ -11,7 +11,7 @@ SPEECH_START_MS = 60  # voiced time needed before speech counts as started
 RMS_AT_FULL_THRESHOLD = 0.05  # frame RMS (full scale 1) that threshold 1.0 stands for
 SILENCE_HINT_MS = 150  # after this much silence, a turn is worth decoding speculatively
 NOISE_FLOOR_RATIO = 3.0  # speech must be this much louder than the background noise
-NOISE_FLOOR_RISE = 0.002  # per frame: the floor follows the minimum, and rises slowly
+NOISE_FLOOR_RISE = 0.02  # per quiet frame: the floor follows the minimum, rises slowly
 
 
 @dataclass
@@ -50,9 +50,10 @@ class ServerVad:
         level = rms(frame)
         if self.noise_floor is None or level < self.noise_floor:
             self.noise_floor = level
-        else:
+        voiced = level >= max(self.rms_threshold, NOISE_FLOOR_RATIO * self.noise_floor)
+        if not voiced:  # speech itself never raises the floor
             self.noise_floor += NOISE_FLOOR_RISE * (level - self.noise_floor)
-        return level >= max(self.rms_threshold, NOISE_FLOOR_RATIO * self.noise_floor)
+        return voiced
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         """Process new samples; returns the events they caused, in order."""

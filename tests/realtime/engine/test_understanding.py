@@ -143,3 +143,15 @@ def test_vad_finds_a_turn_and_ignores_steady_noise():
     assert [e.kind for e in events if e.kind != "pause"] == ["started", "stopped"]
     started, stopped = events[0], events[-1]
     assert started.audio_ms < stopped.audio_ms
+
+
+def test_voice_settings_on_the_url_win_over_the_openai_voice():
+    from realtime.engine.voices import EspeakVoice, espeak_voice, voice_from_query
+
+    override = voice_from_query(
+        "model=gpt-realtime-mini&espeak_voice=en-us%2Bf3&espeak_rate=140&espeak_pitch=60"
+    )
+    assert override == EspeakVoice("en-us+f3", 140, 60)
+    assert espeak_voice("cedar", override) == override
+    assert espeak_voice("cedar", None).voice == "en-us+klatt5"
+    assert voice_from_query("model=gpt-realtime-mini") is None
