@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# A response waits this long at most for caller turns still being transcribed.
+TRANSCRIPT_WAIT_S = 10.0
+
 
 class Response(AudioOutMixin):
     """A running response; `task` streams it, `cancel()` stops it with status cancelled."""
@@ -76,6 +79,15 @@ class Response(AudioOutMixin):
             return self.params["input"]
         return self.session.items
 
+    async def _await_transcripts(self) -> None:
+        """Let committed caller turns finish transcribing (a manual commit followed at
+        once by response.create would otherwise be answered without its words)."""
+        pending = [
+            t for t in self.session.turn_tasks if t is not asyncio.current_task()
+        ]
+        if pending:
+            await asyncio.wait(pending, timeout=TRANSCRIPT_WAIT_S)
+
     async def run(self) -> None:
         send = self.session.send
         await send(event("response.created", response=self._object("in_progress")))
@@ -83,6 +95,7 @@ class Response(AudioOutMixin):
         status, details = "completed", None
         current: dict[str, Any] | None = None
         try:
+            await self._await_transcripts()
             loop = asyncio.get_running_loop()
             plan = await loop.run_in_executor(
                 self.session.executor,

@@ -271,3 +271,19 @@ async def test_manual_turn_commit_then_response_create(client):
     done = await client.until("response.done")
     assert done["response"]["output"][0]["content"][0]["transcript"] == OPENING_HOURS
     assert "input_audio_buffer.speech_started" not in client.types()
+
+
+async def test_response_create_right_after_a_manual_commit_waits_for_the_transcript(
+    client,
+):
+    # Push-to-talk clients (the relay) send commit and response.create back to back.
+    await client.update(
+        audio={
+            "input": {"turn_detection": None, "transcription": {"model": "whisper-1"}}
+        }
+    )
+    await client.append_audio(array_to_pcm16(spoken("what are your opening hours")))
+    await client.send("input_audio_buffer.commit")
+    await client.send("response.create")
+    done = await client.until("response.done")
+    assert done["response"]["output"][0]["content"][0]["transcript"] == OPENING_HOURS
