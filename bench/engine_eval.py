@@ -19,6 +19,7 @@ import base64
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -430,6 +431,8 @@ def main() -> None:
     port = free_port()
     url = f"ws://127.0.0.1:{port}/v1/realtime?model={assembly.session['model']}"
     engine = start_engine(port)
+    # A plain `kill` of this script must not leave the engine process behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         results = asyncio.run(
             evaluate(

@@ -24,12 +24,13 @@ ASR_SAMPLE_RATE_HZ = 16000  # the bundled acoustic model's rate
 NBEST = 8  # alternatives handed to intent matching (cheap: read off the lattice)
 PADDING_S = 0.3  # silence around a turn helps the decoder find word boundaries
 DECODERS_PER_THREAD = 4
+MAX_CACHED_MODELS = 64  # models kept on disk (~1 MB each); the oldest are deleted
 DECODER_OPTIONS: dict[str, object] = {}  # extra pocketsphinx options (tuning)
 GENERAL_MODEL = ""  # model key of pocketsphinx's bundled general English LM
 
 _model_dir = Path(tempfile.mkdtemp(prefix="offline-engine-lm-"))
 _model_lock = threading.Lock()
-_vocabularies: dict[str, frozenset[str]] = {}
+_vocabularies: OrderedDict[str, frozenset[str]] = OrderedDict()  # key -> words, LRU
 _local = threading.local()
 
 
@@ -46,17 +47,24 @@ def prepare_model(texts: list[str]) -> str:
     key = model_key(texts)
     with _model_lock:
         if key in _vocabularies:
+            _vocabularies.move_to_end(key)
             return key
     lm = build_language_model(texts)
     (_model_dir / f"{key}.arpa").write_text(lm.arpa, encoding="utf-8")
     (_model_dir / f"{key}.dict").write_text(lm.dictionary, encoding="utf-8")
     with _model_lock:
         _vocabularies[key] = lm.vocabulary
+        while len(_vocabularies) > MAX_CACHED_MODELS:
+            old, _ = _vocabularies.popitem(last=False)
+            # Decoders already built from these files keep working; new ones rebuild.
+            for suffix in (".arpa", ".dict"):
+                (_model_dir / f"{old}{suffix}").unlink(missing_ok=True)
     logger.debug("language model %s: %d words", key, len(lm.vocabulary))
     return key
 
 
 def _decoder(key: str) -> Decoder:
+    """This thread's decoder for model `key` (built on first use)."""
     cache: OrderedDict[str, Decoder] | None = getattr(_local, "decoders", None)
     if cache is None:
         cache = _local.decoders = OrderedDict()

@@ -1,22 +1,12 @@
 """One response: plan it, then stream function calls or speech as GA server events."""
 
 import asyncio
-import base64
 import json
 import logging
-import time
 from typing import TYPE_CHECKING, Any
 
-from realtime.audio import (
-    MODEL_SAMPLE_RATE_HZ,
-    ULAW_SAMPLE_RATE_HZ,
-    array_to_pcm16,
-    resample,
-    resample_blocks,
-    ulaw_encode,
-)
-from realtime.engine import tts
 from realtime.engine.answer import Plan, plan_response
+from realtime.engine.audio_out import AudioOutMixin
 from realtime.engine.events import (
     AUDIO_OUT_MS_PER_TOKEN,
     event,
@@ -33,15 +23,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DELTA_MS = 40  # audio per output delta (the real service sends 20-50 ms pieces)
-INITIAL_BURST_MS = 1000  # sent at once, then paced
 # A response waits this long at most for caller turns still being transcribed.
 TRANSCRIPT_WAIT_S = 10.0
-PACE_SPEEDUP = 4.0  # later audio goes out this many times faster than real time
-RESAMPLE_BLOCK_MS = 400
 
 
-class Response:
+class Response(AudioOutMixin):
     """A running response; `task` streams it, `cancel()` stops it with status cancelled."""
 
     def __init__(self, session: "Session", params: dict[str, Any]):
@@ -278,75 +264,6 @@ class Response:
             "output_index": self.output.index(item),
             "content_index": 0,
         }
-
-    async def _stream_audio(self, item: dict[str, Any], text: str) -> None:
-        loop = asyncio.get_running_loop()
-        rate = int(self.voice.rate_wpm * self.speed)
-        pcm, native_hz = await loop.run_in_executor(
-            self.session.executor,
-            lambda: tts.synthesize_native(
-                text, voice=self.voice.voice, rate_wpm=rate, pitch=self.voice.pitch
-            ),
-        )
-        blocks = resample_blocks(
-            pcm,
-            native_hz,
-            MODEL_SAMPLE_RATE_HZ,
-            MODEL_SAMPLE_RATE_HZ * RESAMPLE_BLOCK_MS // 1000,
-        )
-        total_ms = max(1, len(pcm) * 1000 // native_hz)
-        words = text.split(" ")
-        spoken_words = 0
-        started = time.monotonic()
-        delta_samples = MODEL_SAMPLE_RATE_HZ * DELTA_MS // 1000
-        ulaw = self.audio_output["format"].get("type") == "audio/pcmu"
-        while True:
-            block = await loop.run_in_executor(
-                self.session.executor, next, blocks, None
-            )
-            if block is None:
-                break
-            for start in range(0, block.size, delta_samples):
-                piece = block[start : start + delta_samples]
-                if ulaw:
-                    payload = ulaw_encode(
-                        resample(piece, MODEL_SAMPLE_RATE_HZ, ULAW_SAMPLE_RATE_HZ)
-                    )
-                else:
-                    payload = array_to_pcm16(piece)
-                await self.session.send(
-                    event(
-                        "response.output_audio.delta",
-                        **self._ids(item),
-                        delta=base64.b64encode(payload).decode(),
-                    )
-                )
-                self.audio_ms += piece.size * 1000 // MODEL_SAMPLE_RATE_HZ
-                due = min(len(words), round(len(words) * self.audio_ms / total_ms))
-                if due > spoken_words:
-                    chunk = " ".join(words[spoken_words:due])
-                    chunk = chunk if spoken_words == 0 else " " + chunk
-                    spoken_words = due
-                    self.output_text += chunk
-                    item["content"][0]["transcript"] = self.output_text
-                    await self.session.send(
-                        event(
-                            "response.output_audio_transcript.delta",
-                            **self._ids(item),
-                            delta=chunk,
-                        )
-                    )
-                await self._pace(started)
-        self.session.audio_ms_by_item[item["id"]] = self.audio_ms
-        self.session.audio_tokens[item["id"]] = self.audio_ms // AUDIO_OUT_MS_PER_TOKEN
-
-    async def _pace(self, started: float) -> None:
-        ahead_ms = (
-            self.audio_ms
-            - INITIAL_BURST_MS
-            - (time.monotonic() - started) * 1000 * PACE_SPEEDUP
-        )
-        await asyncio.sleep(max(0.0, ahead_ms / 1000 / PACE_SPEEDUP))
 
     async def _finish_message(self, item: dict[str, Any], status: str) -> None:
         ids = self._ids(item)

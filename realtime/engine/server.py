@@ -17,6 +17,9 @@ from realtime.engine.session import Session
 from realtime.engine.voices import voice_from_query
 
 logger = logging.getLogger(__name__)
+# websockets logs every connection at INFO; the engine logs one line per session itself.
+protocol_logger = logging.getLogger("realtime.engine.websockets")
+protocol_logger.setLevel(logging.WARNING)
 
 REALTIME_PATH = "/v1/realtime"
 DEFAULT_MODEL = "gpt-realtime-mini"
@@ -49,6 +52,7 @@ class EngineServer:
             self.port,
             process_request=self._check_path,
             max_size=MAX_FRAME_BYTES,
+            logger=protocol_logger,
             ping_interval=None,
         )
         self.port = self.server.sockets[0].getsockname()[1]

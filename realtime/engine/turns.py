@@ -101,14 +101,15 @@ class TurnsMixin:
     def _decode(self, samples: np.ndarray) -> asyncio.Future:
         rate = self.input_rate_hz()
 
-        def recognise(key: str) -> str:
+        def recognise(texts: list[str]) -> str:
+            key = asr.prepare_model(texts)  # cached: a lookup unless it was evicted
             hypotheses = asr.transcribe(samples, rate, key)
             return pick_hypothesis(self.config, hypotheses)
 
         async def run() -> str:
-            key = await self.speech_model()
+            await self.speech_model_ready()
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.executor, recognise, key)
+            return await loop.run_in_executor(self.executor, recognise, self.asr_texts)
 
         return asyncio.ensure_future(run())
 

@@ -10,6 +10,8 @@ FRAME_MS = 20
 SPEECH_START_MS = 60  # voiced time needed before speech counts as started
 RMS_AT_FULL_THRESHOLD = 0.05  # frame RMS (full scale 1) that threshold 1.0 stands for
 SILENCE_HINT_MS = 150  # after this much silence, a turn is worth decoding speculatively
+NOISE_FLOOR_RATIO = 3.0  # speech must be this much louder than the background noise
+NOISE_FLOOR_RISE = 0.02  # per quiet frame: the floor follows the minimum, rises slowly
 
 
 @dataclass
@@ -40,6 +42,18 @@ class ServerVad:
         self.silence_ms = 0
         self.speech_start_ms = 0
         self.hinted = False
+        self.noise_floor: float | None = (
+            None  # background level (RMS), a minimum tracker
+        )
+
+    def _voiced(self, frame: np.ndarray) -> bool:
+        level = rms(frame)
+        if self.noise_floor is None or level < self.noise_floor:
+            self.noise_floor = level
+        voiced = level >= max(self.rms_threshold, NOISE_FLOOR_RATIO * self.noise_floor)
+        if not voiced:  # speech itself never raises the floor
+            self.noise_floor += NOISE_FLOOR_RISE * (level - self.noise_floor)
+        return voiced
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         """Process new samples; returns the events they caused, in order."""
@@ -49,7 +63,7 @@ class ServerVad:
         for i in range(n_frames):
             frame = data[i * self.frame_samples : (i + 1) * self.frame_samples]
             self.position_ms += FRAME_MS
-            voiced = rms(frame) >= self.rms_threshold
+            voiced = self._voiced(frame)
             if not self.in_speech:
                 self.voiced_ms = self.voiced_ms + FRAME_MS if voiced else 0
                 if self.voiced_ms >= SPEECH_START_MS:

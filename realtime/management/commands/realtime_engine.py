@@ -29,7 +29,9 @@ class Command(BaseCommand):
         from realtime.engine.server import run
 
         host = options["host"] or settings.OFFLINE_ENGINE_HOST
-        port = options["port"] or settings.OFFLINE_ENGINE_PORT
+        port = options["port"]
+        if port is None:
+            port = settings.OFFLINE_ENGINE_PORT
         max_s = options["max_session_s"]
         if max_s is None:
             max_s = settings.OFFLINE_ENGINE_MAX_SESSION_S

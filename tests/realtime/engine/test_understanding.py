@@ -125,3 +125,33 @@ def test_language_model_covers_session_words_and_numbers():
         "sixty",
         "seven",
     ]
+
+
+def test_vad_finds_a_turn_and_ignores_steady_noise():
+    import numpy as np
+
+    from realtime.engine.vad import ServerVad
+    from tests.realtime.engine.conftest import spoken
+
+    rng = np.random.default_rng(3)
+    noise = rng.normal(0, 700, 24000 * 2).astype(np.int16)  # loud hiss, no speech
+    vad = ServerVad(
+        threshold=0.3, prefix_padding_ms=300, silence_duration_ms=500, rate_hz=24000
+    )
+    assert vad.feed(noise) == []
+    events = vad.feed(spoken("what are your opening hours"))
+    assert [e.kind for e in events if e.kind != "pause"] == ["started", "stopped"]
+    started, stopped = events[0], events[-1]
+    assert started.audio_ms < stopped.audio_ms
+
+
+def test_voice_settings_on_the_url_win_over_the_openai_voice():
+    from realtime.engine.voices import EspeakVoice, espeak_voice, voice_from_query
+
+    override = voice_from_query(
+        "model=gpt-realtime-mini&espeak_voice=en-us%2Bf3&espeak_rate=140&espeak_pitch=60"
+    )
+    assert override == EspeakVoice("en-us+f3", 140, 60)
+    assert espeak_voice("cedar", override) == override
+    assert espeak_voice("cedar", None).voice == "en-us+klatt5"
+    assert voice_from_query("model=gpt-realtime-mini") is None
