@@ -10,6 +10,7 @@ from typing import Any
 
 from botbuilder.assembly.knowledge import (
     SEARCH_KNOWLEDGE_TOOL,
+    search_knowledge_tool,
     knowledge_section,
     neutralise_fence,
     split_by_budget,
@@ -35,10 +36,26 @@ AUDIO_FORMATS = {
 }
 
 LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-    "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "sv": "Swedish", "da": "Danish",
-    "no": "Norwegian", "fi": "Finnish", "tr": "Turkish", "ja": "Japanese", "zh": "Chinese",
-    "ko": "Korean", "ar": "Arabic", "hi": "Hindi", "ru": "Russian", "uk": "Ukrainian",
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "tr": "Turkish",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "hi": "Hindi",
+    "ru": "Russian",
+    "uk": "Ukrainian",
 }
 
 
@@ -76,13 +93,20 @@ class Assembly:
         return {"type": "session.update", "session": self.session}
 
 
-def resolve_variables(snapshot: Snapshot, now: datetime | None = None) -> dict[str, str]:
+def resolve_variables(
+    snapshot: Snapshot, now: datetime | None = None
+) -> dict[str, str]:
     """Session values over bot defaults over built-ins."""
     now = now or datetime.now(timezone.utc)
-    values = {"bot_name": snapshot.bot.name, "today": now.date().isoformat(),
-              "now": now.strftime("%Y-%m-%d %H:%M %Z").strip()}
+    values = {
+        "bot_name": snapshot.bot.name,
+        "today": now.date().isoformat(),
+        "now": now.strftime("%Y-%m-%d %H:%M %Z").strip(),
+    }
     values.update({k: str(v) for k, v in snapshot.bot.variable_defaults.items()})
-    values.update({k: str(v) for k, v in snapshot.variables.items() if v is not None and v != ""})
+    values.update(
+        {k: str(v) for k, v in snapshot.variables.items() if v is not None and v != ""}
+    )
     return values
 
 
@@ -103,9 +127,13 @@ def _greeting_section(mode: str, greeting: str) -> str:
 
 
 def _tool_section(tools: list[ToolSpec]) -> str:
-    lines = ["You can call these tools. Call one whenever it helps the caller; never invent a tool's result."]
+    lines = [
+        "You can call these tools. Call one whenever it helps the caller; never invent a tool's result."
+    ]
     lines += [f"- {t.name}: {t.description.strip()}" for t in tools]
-    lines.append("If a tool returns an error, tell the caller plainly or ask for the missing detail.")
+    lines.append(
+        "If a tool returns an error, tell the caller plainly or ask for the missing detail."
+    )
     return "\n".join(lines)
 
 
@@ -134,25 +162,36 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
     bot = snapshot.bot
     values = resolve_variables(snapshot, now)
     instructions = fill(bot.instructions, values).strip()
-    greeting = fill(bot.greeting, values).strip() if bot.greeting_mode == "bot_greeting" else ""
+    greeting = (
+        fill(bot.greeting, values).strip()
+        if bot.greeting_mode == "bot_greeting"
+        else ""
+    )
 
     enabled_tools = list(snapshot.tools)
     inline, retrievable = split_by_budget(snapshot.snippets, bot.knowledge_token_budget)
     has_search = any(t.name == SEARCH_KNOWLEDGE_TOOL.name for t in enabled_tools)
     if retrievable and not has_search:
-        enabled_tools.append(SEARCH_KNOWLEDGE_TOOL)
+        enabled_tools.append(search_knowledge_tool(retrievable))
         has_search = True
 
-    sections = [("instructions", "Instructions", instructions),
-                ("language", "Language", _language_section(bot.language)),
-                ("greeting", "Greeting", _greeting_section(bot.greeting_mode, greeting))]
+    sections = [
+        ("instructions", "Instructions", instructions),
+        ("language", "Language", _language_section(bot.language)),
+        ("greeting", "Greeting", _greeting_section(bot.greeting_mode, greeting)),
+    ]
     if inline or has_search:
-        sections.append(("knowledge", "Knowledge", knowledge_section(inline, has_search)))
+        sections.append(
+            ("knowledge", "Knowledge", knowledge_section(inline, has_search))
+        )
     if enabled_tools:
         sections.append(("tools", "Tool guidance", _tool_section(enabled_tools)))
     # Only the knowledge section may hold fence tags: a variable value or a tool description
     # must not forge snippets that parse_knowledge (the offline engine) would read back.
-    sections = [(k, t, text if k == "knowledge" else neutralise_fence(text)) for k, t, text in sections]
+    sections = [
+        (k, t, text if k == "knowledge" else neutralise_fence(text))
+        for k, t, text in sections
+    ]
     built = [Section(k, t, text, estimate_tokens(text)) for k, t, text in sections]
     full_instructions = "\n\n".join(f"# {s.title}\n{s.text}" for s in built)
 
@@ -176,7 +215,9 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
             "'retrieved on demand' or lower the knowledge budget."
         )
     if bot.greeting_mode == "bot_greeting" and not greeting:
-        warnings.append("Greeting mode is 'bot speaks the greeting first' but the greeting is empty; the bot will wait for the caller.")
+        warnings.append(
+            "Greeting mode is 'bot speaks the greeting first' but the greeting is empty; the bot will wait for the caller."
+        )
 
     audio_format = AUDIO_FORMATS[snapshot.audio_format]
     transcription = None
@@ -196,7 +237,9 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
         "audio": {
             "input": {
                 "format": audio_format,
-                "noise_reduction": None if bot.noise_reduction == "off" else {"type": bot.noise_reduction},
+                "noise_reduction": None
+                if bot.noise_reduction == "off"
+                else {"type": bot.noise_reduction},
                 "transcription": transcription,
                 "turn_detection": _turn_detection(bot),
             },
@@ -215,4 +258,10 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
         retrievable_snippet_ids=[s.id for s in retrievable],
         warnings=warnings,
     )
-    return Assembly(session=session, report=report, greeting=greeting, variables=values, tools=enabled_tools)
+    return Assembly(
+        session=session,
+        report=report,
+        greeting=greeting,
+        variables=values,
+        tools=enabled_tools,
+    )

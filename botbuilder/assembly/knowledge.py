@@ -5,6 +5,7 @@ of the instructions: `<knowledge>` holds one `<snippet title="...">` block per s
 """
 
 import re
+from dataclasses import replace
 
 from botbuilder.assembly.snapshot import SnippetSpec, ToolSpec
 from botbuilder.assembly.tokens import estimate_tokens
@@ -27,7 +28,10 @@ SEARCH_KNOWLEDGE_TOOL = ToolSpec(
     parameters={
         "type": "object",
         "properties": {
-            "query": {"type": "string", "description": "The question or keywords to look up."}
+            "query": {
+                "type": "string",
+                "description": "The question or keywords to look up.",
+            }
         },
         "required": ["query"],
     },
@@ -35,8 +39,33 @@ SEARCH_KNOWLEDGE_TOOL = ToolSpec(
     builtin="search_knowledge",
 )
 
+# The titles of retrievable snippets are listed in the tool's description, so the model
+# knows what it can look up (and the offline engine hears those words); capped for tokens.
+SEARCH_TOPICS_MAX_CHARS = 600
+
+
+def search_knowledge_tool(retrievable: list[SnippetSpec]) -> ToolSpec:
+    """The built-in search tool, its description naming the topics it can find."""
+    titles: list[str] = []
+    used = 0
+    for snippet in sorted(retrievable, key=lambda s: (-s.priority, s.title)):
+        title = " ".join(neutralise_fence(snippet.title).split())
+        if not title or title in titles:
+            continue
+        if used + len(title) + 2 > SEARCH_TOPICS_MAX_CHARS:
+            break
+        titles.append(title)
+        used += len(title) + 2
+    if not titles:
+        return SEARCH_KNOWLEDGE_TOOL
+    description = f"{SEARCH_KNOWLEDGE_TOOL.description} Topics it covers include: {', '.join(titles)}."
+    return replace(SEARCH_KNOWLEDGE_TOOL, description=description)
+
+
 _FENCE_TAG_RE = re.compile(r"<(/?)(knowledge|snippet)", re.IGNORECASE)
-SNIPPET_BLOCK_RE = re.compile(r'<snippet title="([^"]*)">\n(.*?)\n</snippet>', re.DOTALL)
+SNIPPET_BLOCK_RE = re.compile(
+    r'<snippet title="([^"]*)">\n(.*?)\n</snippet>', re.DOTALL
+)
 
 
 def neutralise_fence(text: str) -> str:
@@ -54,7 +83,8 @@ def split_by_budget(
 ) -> tuple[list[SnippetSpec], list[SnippetSpec]]:
     """(inline, retrievable): inline snippets by priority while they fit the budget."""
     inline_candidates = sorted(
-        (s for s in snippets if s.mode == "inline"), key=lambda s: (-s.priority, s.title, s.id)
+        (s for s in snippets if s.mode == "inline"),
+        key=lambda s: (-s.priority, s.title, s.id),
     )
     inline: list[SnippetSpec] = []
     overflow: list[SnippetSpec] = []
@@ -73,7 +103,11 @@ def split_by_budget(
 def knowledge_section(inline: list[SnippetSpec], has_search: bool) -> str:
     parts = [KNOWLEDGE_PREAMBLE]
     if inline:
-        parts.append("<knowledge>\n" + "\n".join(snippet_block(s) for s in inline) + "\n</knowledge>")
+        parts.append(
+            "<knowledge>\n"
+            + "\n".join(snippet_block(s) for s in inline)
+            + "\n</knowledge>"
+        )
     if has_search:
         parts.append(SEARCH_HINT)
     return "\n".join(parts)

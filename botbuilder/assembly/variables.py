@@ -29,7 +29,9 @@ def placeholders(text: str) -> list[str]:
 def unknown_placeholders(texts: list[str], known: set[str]) -> list[str]:
     """Placeholders in `texts` that are neither in `known` nor built in."""
     allowed = set(known) | set(BUILTIN_VARIABLES)
-    return [name for text in texts for name in placeholders(text) if name not in allowed]
+    return [
+        name for text in texts for name in placeholders(text) if name not in allowed
+    ]
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:

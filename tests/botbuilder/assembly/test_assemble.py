@@ -97,13 +97,16 @@ def test_everything_fits_no_search_tool_and_no_warning():
 def test_retrieved_snippets_are_never_inline_even_with_room_to_spare():
     snippets = (
         snippet(1, "Inline"),
-        snippet(2, "Looked up", mode="retrieved", priority=99),
+        SnippetSpec(
+            2, "Looked up", "Secret sauce recipe.", mode="retrieved", priority=99
+        ),
     )
     result = run(Snapshot(bot=bot(knowledge_token_budget=30000), snippets=snippets))
 
     assert result.report.inline_snippet_ids == [1]
     assert result.report.retrievable_snippet_ids == [2]
-    assert "Looked up" not in result.session["instructions"]
+    assert "Secret sauce" not in result.session["instructions"]
+    assert '<snippet title="Looked up">' not in result.session["instructions"]
     assert [t.name for t in result.tools] == ["search_knowledge"]
     assert "search_knowledge tool" in result.session["instructions"]
 
@@ -296,3 +299,22 @@ def test_report_totals_add_up():
         == estimate_tokens(result.session["instructions"]) + report.tool_tokens
     )
     assert report.to_dict()["sections"][0]["key"] == "instructions"
+
+
+def test_search_tool_names_the_topics_it_can_find_within_a_cap():
+    snippets = tuple(
+        snippet(i, f"Topic number {i:03d}", mode="retrieved", priority=-i)
+        for i in range(1, 200)
+    )
+    result = run(Snapshot(bot=bot(), snippets=snippets))
+
+    (search,) = [t for t in result.tools if t.name == "search_knowledge"]
+    assert (
+        "Topics it covers include: Topic number 001, Topic number 002,"
+        in search.description
+    )
+    assert (
+        "Topic number 199" not in search.description
+    )  # capped, highest priority first
+    assert len(search.description) < 1000
+    assert result.session["tools"][0]["description"] == search.description
