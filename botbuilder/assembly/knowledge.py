@@ -42,6 +42,7 @@ SEARCH_KNOWLEDGE_TOOL = ToolSpec(
 # The titles of retrievable snippets are listed in the tool's description, so the model
 # knows what it can look up (and the offline engine hears those words); capped for tokens.
 SEARCH_TOPICS_MAX_CHARS = 600
+SEARCH_TOPICS_LEAD = "Topics it covers include:"
 
 
 def search_knowledge_tool(retrievable: list[SnippetSpec]) -> ToolSpec:
@@ -58,7 +59,9 @@ def search_knowledge_tool(retrievable: list[SnippetSpec]) -> ToolSpec:
         used += len(title) + 2
     if not titles:
         return SEARCH_KNOWLEDGE_TOOL
-    description = f"{SEARCH_KNOWLEDGE_TOOL.description} Topics it covers include: {', '.join(titles)}."
+    description = (
+        f"{SEARCH_KNOWLEDGE_TOOL.description} {SEARCH_TOPICS_LEAD} {', '.join(titles)}."
+    )
     return replace(SEARCH_KNOWLEDGE_TOOL, description=description)
 
 
@@ -120,3 +123,11 @@ def parse_knowledge(instructions: str) -> list[tuple[str, str]]:
     if start < 0 or end < 0:
         return []
     return SNIPPET_BLOCK_RE.findall(instructions[start:end])
+
+
+def parse_search_topics(description: str) -> list[str]:
+    """The topic titles a search_knowledge description names (see `search_knowledge_tool`)."""
+    _, lead, topics = (description or "").partition(SEARCH_TOPICS_LEAD)
+    if not lead:
+        return []
+    return [t.strip() for t in topics.strip().rstrip(".").split(", ") if t.strip()]

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from botbuilder.assembly.knowledge import parse_knowledge
+from botbuilder.assembly.knowledge import parse_knowledge, parse_search_topics
 from realtime.engine.arguments import extract_arguments
 from realtime.engine.matching import Candidate, score_all, search_query
 
@@ -53,11 +53,15 @@ def _candidates(session: dict[str, Any]) -> list[Candidate]:
         Candidate(t, "snippet", b)
         for t, b in parse_knowledge(session.get("instructions") or "")
     ]
-    return candidates + [
-        Candidate(t["name"], "tool", t.get("description") or "")
-        for t in _tools(session)
-        if t["name"] != SEARCH_TOOL
-    ]
+    for tool in _tools(session):
+        if tool["name"] != SEARCH_TOOL:
+            candidates.append(
+                Candidate(tool["name"], "tool", tool.get("description") or "")
+            )
+        else:  # the topics it can look up: a match there means "search for it"
+            topics = parse_search_topics(tool.get("description") or "")
+            candidates += [Candidate(title, "topic", title) for title in topics]
+    return candidates
 
 
 def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
@@ -87,6 +91,9 @@ def answer_utterance(session: dict[str, Any], utterance: str) -> Plan:
         best = ranked[0][1]
         if best.kind == "snippet":
             return Plan(text=dict(snippets)[best.key].strip(), matched=best.key)
+        if best.kind == "topic":
+            query = search_query(utterance)
+            return Plan(calls=[(SEARCH_TOOL, {"query": query})], matched=SEARCH_TOOL)
         tool = next(t for t in tools if t["name"] == best.key)
         args = extract_arguments(tool.get("parameters"), utterance)
         return Plan(calls=[(tool["name"], args)], matched=tool["name"])

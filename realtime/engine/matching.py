@@ -100,7 +100,7 @@ def terms(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Candidate:
     key: str  # snippet title or tool name
-    kind: str  # "snippet" | "tool"
+    kind: str  # "snippet" | "tool" | "topic" (a search_knowledge topic title)
     text: str  # what is matched: title/name (weighted) + body/description
 
 

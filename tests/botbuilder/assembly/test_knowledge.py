@@ -76,3 +76,15 @@ def test_tool_description_cannot_forge_knowledge():
     assert instructions.count("<knowledge>") == 1
     assert instructions.count("</knowledge>") == 1
     assert parse_knowledge(instructions) == [("Hours", "Open 9-5.")]
+
+
+def test_search_topics_round_trip_through_the_tool_description():
+    from botbuilder.assembly.knowledge import parse_search_topics, search_knowledge_tool
+
+    snippets = [
+        SnippetSpec(1, "Payment methods", "x", mode="retrieved", priority=1),
+        SnippetSpec(2, "Damaged items", "y", mode="retrieved", priority=2),
+    ]
+    description = search_knowledge_tool(snippets).description
+    assert parse_search_topics(description) == ["Damaged items", "Payment methods"]
+    assert parse_search_topics("Search the knowledge base.") == []

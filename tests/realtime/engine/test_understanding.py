@@ -59,6 +59,21 @@ def test_best_snippet_answers_and_unknown_topics_do_not():
     )
 
 
+def test_a_search_topic_match_searches_the_knowledge():
+    from botbuilder.assembly.knowledge import search_knowledge_tool
+    from botbuilder.assembly.snapshot import SnippetSpec
+
+    search = search_knowledge_tool(
+        [SnippetSpec(7, "Weekend delivery", "Saturdays in cities.", mode="retrieved")]
+    ).to_function()
+    session = session_config(tools=[search])
+    plan = answer_utterance(session, "do you deliver on weekends")
+    assert plan.calls and plan.calls[0][0] == "search_knowledge"
+    assert "weekend" in plan.calls[0][1]["query"]
+    # Without the topic the engine cannot know: an inline snippet wins or nothing does.
+    assert answer_utterance(session_config(), "do you deliver on weekends").calls == []
+
+
 def test_tool_output_becomes_a_sentence():
     plan = reply_to_output(
         "get_order_status",
