@@ -74,7 +74,7 @@ def launch_browser(request):
 
     if not Path(CHROMIUM_PATH).exists():
         pytest.fail(
-            f"{CHROMIUM_PATH} is missing: run `bash scripts/install-chromium.sh` (make test does)."
+            f"{CHROMIUM_PATH} is missing: run `bash scripts/install-browsers.sh` (make test does)."
         )
     manager = sync_playwright()
     playwright = manager.start()
