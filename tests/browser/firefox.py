@@ -36,6 +36,7 @@ PREFS: dict[str, object] = {
     "media.navigator.permission.disabled": True,
     "media.autoplay.default": 0,
     "media.autoplay.blocking_policy": 0,
+    "media.cubeb.backend": "pulse-rust",  # the private sound server only, never ALSA
     # WebDriver BiDi only (no CDP).
     "remote.active-protocols": 1,
     # No first-run pages, default-browser check, updates, telemetry, studies.
@@ -162,8 +163,17 @@ def running_sound_server(workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def running_firefox(workdir: Path) -> Iterator[BidiClient]:
-    """Start headless firefox-esr with a fresh profile; yields a started BiDi session."""
+def running_firefox(
+    workdir: Path, *, sound_output: bool = True
+) -> Iterator[BidiClient]:
+    """Start headless firefox-esr with a fresh profile; yields a started BiDi session.
+
+    Without `sound_output` Firefox gets no sound server, as on a machine with no output
+    device."""
+    if not sound_output:
+        with _running_firefox(workdir, f"unix:{workdir / 'no-sound-server'}") as client:
+            yield client
+        return
     with running_sound_server(workdir / "pulse") as pulse_server:
         with _running_firefox(workdir, pulse_server) as client:
             yield client

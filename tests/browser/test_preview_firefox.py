@@ -8,6 +8,7 @@ import re
 import pytest
 
 from botbuilder import demo
+from tests.browser.firefox import running_firefox
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +16,19 @@ QUESTION = "what are your opening hours"
 SNIPPET = next(s for s in demo.SNIPPETS if s["title"] == "Opening hours")
 ANSWER_RE = r"monday to friday"  # the engine answers with the snippet's own words
 MIN_OUTPUT_RMS = 0.01  # assistant speech is around 0.1; silence (or no audio) is 0
+
+
+def open_preview(browser, server) -> None:
+    """Log in with the staff session cookie and load the demo bot's preview page."""
+    browser.set_viewport(1440, 1000)
+    browser.set_cookie(name="sessionid", value=server.cookie, domain="127.0.0.1")
+    browser.navigate(f"{server.url}/admin/botbuilder/bot/{server.bot_id}/preview/")
+    assert browser.evaluate("location.pathname").endswith("/preview/"), (
+        "not logged in: the cookie was not sent"
+    )
+    assert browser.wait_until(
+        "window.previewState && !document.querySelector('#pv-start').disabled", 10
+    ), "the preview page's script did not load"
 
 
 def wait_for(browser, server, condition: str, timeout_s: float, what: str) -> None:
@@ -34,19 +48,7 @@ def test_firefox_captures_the_microphone_and_answers_a_typed_question(
     preview_server, firefox, screenshot
 ):
     assert re.search(ANSWER_RE, SNIPPET["content"], re.I)
-    firefox.set_viewport(1440, 1000)
-    firefox.set_cookie(
-        name="sessionid", value=preview_server.cookie, domain="127.0.0.1"
-    )
-    firefox.navigate(
-        f"{preview_server.url}/admin/botbuilder/bot/{preview_server.bot_id}/preview/"
-    )
-    assert firefox.evaluate("location.pathname").endswith("/preview/"), (
-        "not logged in: the cookie was not sent"
-    )
-    assert firefox.wait_until(
-        "window.previewState && !document.querySelector('#pv-start').disabled", 10
-    ), "the preview page's script did not load"
+    open_preview(firefox, preview_server)
 
     firefox.click("#pv-start")  # open microphone, the default mode
     wait_for(firefox, preview_server, "s.status === 'live'", 15, "session.started")
@@ -58,6 +60,9 @@ def test_firefox_captures_the_microphone_and_answers_a_typed_question(
         "captured microphone frames being sent",
     )
     mic_label = firefox.evaluate("window.previewState.micLabel")
+    assert firefox.wait_until(
+        "parseFloat(document.querySelector('#pv-mic-level').style.width) > 0", 5
+    ), "the captured frames are silent: the fake microphone's tone did not come through"
 
     firefox.click("#pv-text")
     firefox.type_text(QUESTION)
@@ -97,6 +102,7 @@ def test_firefox_captures_the_microphone_and_answers_a_typed_question(
     assert state["samplesPlayed"] > 0, "no assistant audio was played"
     assert state["maxOutputRms"] > MIN_OUTPUT_RMS
     assert not state["errors"], state["errors"]
+    assert state["audioState"] == "running"
 
     firefox.click("#pv-stop")
     wait_for(firefox, preview_server, "s.ended !== null", 15, "session.ended")
@@ -108,3 +114,28 @@ def test_firefox_captures_the_microphone_and_answers_a_typed_question(
     answers = [i["text"] for i in stored["items"] if i["role"] == "assistant"]
     assert QUESTION in users, stored["items"]
     assert any(re.search(ANSWER_RE, t, re.I) for t in answers), stored["items"]
+
+
+def test_firefox_without_sound_output_says_audio_has_not_started(
+    preview_server, tmp_path, screenshot
+):
+    # No sound server: Firefox leaves the AudioContext suspended, so no worklet runs.
+    with running_firefox(tmp_path / "firefox", sound_output=False) as browser:
+        open_preview(browser, preview_server)
+        browser.click("#pv-start")
+        wait_for(browser, preview_server, "s.status === 'live'", 15, "session.started")
+        wait_for(
+            browser,
+            preview_server,
+            "s.warnings.some(w => /audio has not started/.test(w))",
+            5,
+            "the warning that audio is not running",
+        )
+        screenshot(browser, "no-sound-output")
+        shown = browser.evaluate("document.querySelector('#pv-messages').innerText")
+        state = browser.evaluate("window.previewState")
+        assert "audio has not started" in shown
+        assert state["audioState"] == "suspended"
+        assert state["framesSent"] == 0
+        browser.click("#pv-stop")
+        wait_for(browser, preview_server, "s.ended !== null", 15, "session.ended")
