@@ -8,13 +8,16 @@ import base64
 import itertools
 import json
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
 COMMAND_TIMEOUT_S = 30.0
 POLL_INTERVAL_S = 0.1
+BROWSER_CLOSE_TIMEOUT_S = 5.0
 ENTER_KEY = "\ue007"  # WebDriver's code point for the Enter key
 
 
@@ -42,7 +45,10 @@ class BidiClient:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise BidiError(f"{method}: no answer in {timeout_s} s")
-            message = json.loads(self.ws.recv(timeout=remaining))
+            try:
+                message = json.loads(self.ws.recv(timeout=remaining))
+            except TimeoutError:
+                raise BidiError(f"{method}: no answer in {timeout_s} s") from None
             if message.get("id") == command_id:
                 if message.get("type") == "error":
                     raise BidiError(
@@ -66,10 +72,8 @@ class BidiClient:
 
     def end(self) -> None:
         """Close the browser (the answer may not arrive before the socket closes)."""
-        try:
-            self.command("browser.close", {}, timeout_s=5.0)
-        except Exception:  # noqa: BLE001 - the browser is going away either way
-            pass
+        with suppress(BidiError, ConnectionClosed):
+            self.command("browser.close", {}, timeout_s=BROWSER_CLOSE_TIMEOUT_S)
 
     def set_viewport(self, width: int, height: int) -> None:
         self.command(
