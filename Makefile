@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   - install, migrate, load the demo bot, create an admin account, serve the product
-#   make test  - install what the tests need (incl. Debian's chromium) and run the whole suite:
-#                once on SQLite, once on the local PostgreSQL + Redis (see scripts/test.sh)
+#   make test  - install what the tests need (incl. Debian's chromium and firefox-esr) and
+#                run the whole suite: once on SQLite, once on the local PostgreSQL + Redis
+#                (see scripts/test.sh)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -35,7 +36,7 @@ run: install
 	$(BIN)/daphne -b $(HOST) -p $(PORT) botbuilder.asgi:application
 
 test: install-dev
-	bash scripts/install-chromium.sh
+	bash scripts/install-browsers.sh
 	PY=$(BIN)/python bash scripts/test.sh
 
 lint: install-dev

@@ -17,7 +17,7 @@ const FRESH_STATE = {
   sessionId: null, framesSent: 0, bytesSent: 0, audioFramesReceived: 0, audioBytesReceived: 0,
   samplesPlayed: 0, outputRms: 0, maxOutputRms: 0, maxRmsByItem: {}, transcriptItems: 0, userTexts: [],
   assistantTexts: [], assistantItems: {}, playedItems: [], flushes: 0, playbackReports: [],
-  latencies: [], errors: [], ended: null,
+  latencies: [], errors: [], warnings: [], ended: null, audioState: "",
 };
 
 /** Counters the end-to-end tests read (and a handy console view). */
@@ -43,12 +43,15 @@ export function setStatus(status, label) {
   ui.root.dataset.state = status;
 }
 
+/** Show `text` above the transcript; returns its element (remove it to take it back). */
 export function showMessage(text, level = "error") {
   const li = document.createElement("li");
   li.className = level;
   li.textContent = text;
   ui.messages.appendChild(li);
   if (level === "error") state.errors.push(text);
+  if (level === "warning") state.warnings.push(text);
+  return li;
 }
 
 export function variableValues() {

@@ -10,6 +10,10 @@ import { SessionClient, describeClose, websocketUrl } from "./session.js";
 
 const DRAIN_TIMEOUT_MS = 15000; // longest goodbye we wait for before closing the audio
 const MIN_PTT_MS = 150; // shorter presses are a slip of the finger: drop their audio
+// Firefox keeps an AudioContext "suspended" while no output device can be opened: then no
+// worklet runs, so nothing is captured or played, and the page must say so.
+const AUDIO_NOT_RUNNING = "The browser's audio has not started (is a sound output device available?). "
+  + "Until it does, the bot cannot be heard and the microphone is not captured.";
 
 /** Dispatches server events to `on_<type>` methods (dots become underscores). */
 export class PreviewRun {
@@ -30,7 +34,7 @@ export class PreviewRun {
 
   async start() {
     setStatus("connecting", "Connecting…");
-    await this.audio.openOutput();
+    this.watchAudioState(await this.audio.openOutput());
     this.audio.addEventListener("started", (e) => this.onPlaybackStarted(e.detail));
     this.audio.addEventListener("level", (e) => {
       const { rms, maxRms, playedSamples, itemId } = e.detail;
@@ -46,6 +50,18 @@ export class PreviewRun {
     await this.client.connect({
       type: "session.start", variables: variableValues(),
       push_to_talk: this.mode === "ptt", debug: ui.debug.checked,
+    });
+  }
+
+  watchAudioState(ctx) {
+    state.audioState = ctx.state;
+    let warning = ctx.state === "running" ? null : showMessage(AUDIO_NOT_RUNNING, "warning");
+    ctx.addEventListener("statechange", () => {
+      state.audioState = ctx.state;
+      if (ctx.state === "running" && warning) {
+        warning.remove();
+        warning = null;
+      }
     });
   }
 

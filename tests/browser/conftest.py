@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.firefox import FIREFOX_PATH, running_firefox
 from tests.browser.harness import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
@@ -74,7 +75,7 @@ def launch_browser(request):
 
     if not Path(CHROMIUM_PATH).exists():
         pytest.fail(
-            f"{CHROMIUM_PATH} is missing: run `bash scripts/install-chromium.sh` (make test does)."
+            f"{CHROMIUM_PATH} is missing: run `bash scripts/install-browsers.sh` (make test does)."
         )
     manager = sync_playwright()
     playwright = manager.start()
@@ -113,6 +114,19 @@ def launch_browser(request):
         print("---- browser console ----\n" + "\n".join(console[-80:]))
         for server in servers:
             print("---- daphne log ----\n" + server.log_tail())
+
+
+@pytest.fixture
+def firefox(request, tmp_path):
+    """Headless Debian firefox-esr (fake microphone: a tone) as a BiDi client."""
+    if not Path(FIREFOX_PATH).exists():
+        pytest.fail(
+            f"{FIREFOX_PATH} is missing: run `bash scripts/install-browsers.sh` (make test does)."
+        )
+    with running_firefox(tmp_path / "firefox") as browser:
+        yield browser
+        if getattr(request.node, "rep_call_failed", False):
+            print("---- firefox console ----\n" + "\n".join(browser.console[-80:]))
 
 
 @pytest.fixture
