@@ -17,4 +17,3 @@ def openai_key_check(app_configs, **kwargs):
             id="botbuilder.W001",
         )
     ]
-

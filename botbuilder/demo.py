@@ -6,15 +6,33 @@ Also the material of `bench/engine_eval.py`, so what a newcomer talks to is what
 DEMO_BOT_SLUG = "acme-support"
 
 VOICES = [
-    {"name": "Marin (warm)", "provider_voice": "marin", "speed": 1.0,
-     "description": "Warm, clear voice for customer support.",
-     "offline_voice": "en-us+klatt3", "offline_rate_wpm": 165, "offline_pitch": 50},
-    {"name": "Cedar (calm)", "provider_voice": "cedar", "speed": 0.95,
-     "description": "Calm, lower voice for longer explanations.",
-     "offline_voice": "en-us+klatt5", "offline_rate_wpm": 155, "offline_pitch": 40},
-    {"name": "Alloy (neutral)", "provider_voice": "alloy", "speed": 1.0,
-     "description": "Neutral voice that every model supports.",
-     "offline_voice": "en-us+f3", "offline_rate_wpm": 165, "offline_pitch": 55},
+    {
+        "name": "Marin (warm)",
+        "provider_voice": "marin",
+        "speed": 1.0,
+        "description": "Warm, clear voice for customer support.",
+        "offline_voice": "en-us+klatt3",
+        "offline_rate_wpm": 165,
+        "offline_pitch": 50,
+    },
+    {
+        "name": "Cedar (calm)",
+        "provider_voice": "cedar",
+        "speed": 0.95,
+        "description": "Calm, lower voice for longer explanations.",
+        "offline_voice": "en-us+klatt5",
+        "offline_rate_wpm": 155,
+        "offline_pitch": 40,
+    },
+    {
+        "name": "Alloy (neutral)",
+        "provider_voice": "alloy",
+        "speed": 1.0,
+        "description": "Neutral voice that every model supports.",
+        "offline_voice": "en-us+f3",
+        "offline_rate_wpm": 165,
+        "offline_pitch": 55,
+    },
 ]
 
 BOT = {
@@ -41,57 +59,126 @@ BOT = {
 BOT_VOICE = "Marin (warm)"
 
 SNIPPETS = [
-    {"title": "Opening hours", "mode": "inline", "priority": 10, "tags": "hours, faq",
-     "content": "Our opening hours are Monday to Friday from nine in the morning to six in the "
-                "evening, and Saturday from ten to two. We are closed on Sundays and public holidays."},
-    {"title": "Return policy", "mode": "inline", "priority": 9, "tags": "returns, faq",
-     "content": "You can return any item within thirty days of delivery for a full refund. The "
-                "item must be unused and in its original packaging. Returns are free with the "
-                "prepaid label in your parcel."},
-    {"title": "Shipping costs and times", "mode": "inline", "priority": 8, "tags": "shipping, faq",
-     "content": "Standard shipping costs four dollars ninety five and takes three to five working "
-                "days. Shipping is free on orders over fifty dollars. Express delivery the next "
-                "working day costs twelve dollars."},
-    {"title": "Weekend delivery", "mode": "retrieved", "priority": 5, "tags": "shipping",
-     "content": "We deliver on Saturdays in major cities for an extra five dollars. There is no "
-                "delivery on Sundays."},
-    {"title": "Damaged items", "mode": "retrieved", "priority": 5, "tags": "returns",
-     "content": "If an item arrived damaged, tell us within seven days and we send a replacement "
-                "at no cost. Please keep the packaging for the courier."},
-    {"title": "Payment methods", "mode": "retrieved", "priority": 3, "tags": "payment",
-     "content": "We accept credit cards, debit cards, PayPal and gift cards. Payment is taken "
-                "when your order ships."},
-    {"title": "Changing a delivery address", "mode": "retrieved", "priority": 3, "tags": "shipping",
-     "content": "You can change the delivery address until the order ships, in your account "
-                "under orders, or by asking us on this line."},
-    {"title": "Cancelling a subscription", "mode": "retrieved", "priority": 2, "tags": "account",
-     "content": "You can cancel the Acme Plus subscription at any time in your account settings. "
-                "The subscription stays active until the end of the paid month."},
+    {
+        "title": "Opening hours",
+        "mode": "inline",
+        "priority": 10,
+        "tags": "hours, faq",
+        "content": "Our opening hours are Monday to Friday from nine in the morning to six in the "
+        "evening, and Saturday from ten to two. We are closed on Sundays and public holidays.",
+    },
+    {
+        "title": "Return policy",
+        "mode": "inline",
+        "priority": 9,
+        "tags": "returns, faq",
+        "content": "You can return any item within thirty days of delivery for a full refund. The "
+        "item must be unused and in its original packaging. Returns are free with the "
+        "prepaid label in your parcel.",
+    },
+    {
+        "title": "Shipping costs and times",
+        "mode": "inline",
+        "priority": 8,
+        "tags": "shipping, faq",
+        "content": "Standard shipping costs four dollars ninety five and takes three to five working "
+        "days. Shipping is free on orders over fifty dollars. Express delivery the next "
+        "working day costs twelve dollars.",
+    },
+    {
+        "title": "Weekend delivery",
+        "mode": "retrieved",
+        "priority": 5,
+        "tags": "shipping",
+        "content": "We deliver on Saturdays in major cities for an extra five dollars. There is no "
+        "delivery on Sundays.",
+    },
+    {
+        "title": "Damaged items",
+        "mode": "retrieved",
+        "priority": 5,
+        "tags": "returns",
+        "content": "If an item arrived damaged, tell us within seven days and we send a replacement "
+        "at no cost. Please keep the packaging for the courier.",
+    },
+    {
+        "title": "Payment methods",
+        "mode": "retrieved",
+        "priority": 3,
+        "tags": "payment",
+        "content": "We accept credit cards, debit cards, PayPal and gift cards. Payment is taken "
+        "when your order ships.",
+    },
+    {
+        "title": "Changing a delivery address",
+        "mode": "retrieved",
+        "priority": 3,
+        "tags": "shipping",
+        "content": "You can change the delivery address until the order ships, in your account "
+        "under orders, or by asking us on this line.",
+    },
+    {
+        "title": "Cancelling a subscription",
+        "mode": "retrieved",
+        "priority": 2,
+        "tags": "account",
+        "content": "You can cancel the Acme Plus subscription at any time in your account settings. "
+        "The subscription stays active until the end of the paid month.",
+    },
 ]
 
 TOOLS = [
-    {"name": "get_order_status", "kind": "static",
-     "description": "Look up the delivery status of an order by its order number.",
-     "parameters": {"type": "object",
-                    "properties": {"order_number": {"type": "string",
-                                                    "description": "The order number, digits only."}},
-                    "required": ["order_number"]},
-     "static_response": '{"order_number": "{order_number}", "status": "shipped", '
-                        '"expected_delivery": "in two working days"}',
-     "say_while_working": "One moment, let me check that order."},
-    {"name": "transfer_to_human", "kind": "builtin", "builtin": "transfer_call",
-     "description": "Hand the caller over to a human colleague when they ask for a person or "
-                    "the bot cannot help.",
-     "parameters": {"type": "object",
-                    "properties": {"reason": {"type": "string",
-                                              "description": "Why the caller needs a human."}},
-                    "required": []}},
-    {"name": "end_call", "kind": "builtin", "builtin": "end_session",
-     "description": "End the call politely when the caller says goodbye or has no more questions.",
-     "parameters": {"type": "object",
-                    "properties": {"closing_line": {"type": "string",
-                                                    "description": "What to say before hanging up."}},
-                    "required": []}},
+    {
+        "name": "get_order_status",
+        "kind": "static",
+        "description": "Look up the delivery status of an order by its order number.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "order_number": {
+                    "type": "string",
+                    "description": "The order number, digits only.",
+                }
+            },
+            "required": ["order_number"],
+        },
+        "static_response": '{"order_number": "{order_number}", "status": "shipped", '
+        '"expected_delivery": "in two working days"}',
+        "say_while_working": "One moment, let me check that order.",
+    },
+    {
+        "name": "transfer_to_human",
+        "kind": "builtin",
+        "builtin": "transfer_call",
+        "description": "Hand the caller over to a human colleague when they ask for a person or "
+        "the bot cannot help.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "description": "Why the caller needs a human.",
+                }
+            },
+            "required": [],
+        },
+    },
+    {
+        "name": "end_call",
+        "kind": "builtin",
+        "builtin": "end_session",
+        "description": "End the call politely when the caller says goodbye or has no more questions.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "closing_line": {
+                    "type": "string",
+                    "description": "What to say before hanging up.",
+                }
+            },
+            "required": [],
+        },
+    },
 ]
 
 # Spoken questions for the offline engine's evaluation: (question, expected snippet or tool).

@@ -9,12 +9,30 @@ from decimal import Decimal
 from typing import Any
 
 PRICES_PER_MTOK: dict[str, dict[str, float]] = {
-    "gpt-4o-mini-realtime-preview": {"text_in": 0.60, "text_cached": 0.30, "text_out": 2.40,
-                                     "audio_in": 10.00, "audio_cached": 0.30, "audio_out": 20.00},
-    "gpt-realtime-mini": {"text_in": 0.60, "text_cached": 0.06, "text_out": 2.40,
-                          "audio_in": 10.00, "audio_cached": 0.30, "audio_out": 20.00},
-    "gpt-realtime": {"text_in": 4.00, "text_cached": 0.40, "text_out": 16.00,
-                     "audio_in": 32.00, "audio_cached": 0.40, "audio_out": 64.00},
+    "gpt-4o-mini-realtime-preview": {
+        "text_in": 0.60,
+        "text_cached": 0.30,
+        "text_out": 2.40,
+        "audio_in": 10.00,
+        "audio_cached": 0.30,
+        "audio_out": 20.00,
+    },
+    "gpt-realtime-mini": {
+        "text_in": 0.60,
+        "text_cached": 0.06,
+        "text_out": 2.40,
+        "audio_in": 10.00,
+        "audio_cached": 0.30,
+        "audio_out": 20.00,
+    },
+    "gpt-realtime": {
+        "text_in": 4.00,
+        "text_cached": 0.40,
+        "text_out": 16.00,
+        "audio_in": 32.00,
+        "audio_cached": 0.40,
+        "audio_out": 64.00,
+    },
 }
 
 
@@ -30,7 +48,12 @@ class Usage:
     audio_out: int = 0
 
     def __add__(self, other: "Usage") -> "Usage":
-        return Usage(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        return Usage(
+            **{
+                f.name: getattr(self, f.name) + getattr(other, f.name)
+                for f in fields(self)
+            }
+        )
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -57,7 +80,9 @@ class Usage:
 DEFAULT_PRICE_MODEL = "gpt-realtime-mini"
 
 
-def price_table(model: str, overrides: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
+def price_table(
+    model: str, overrides: dict[str, dict[str, float]] | None = None
+) -> dict[str, float]:
     """The price row for `model`; a dated name (gpt-realtime-2025-08-28) uses its base row.
 
     The base is the longest known name (built in or overridden) that `model` equals or
@@ -70,7 +95,9 @@ def price_table(model: str, overrides: dict[str, dict[str, float]] | None = None
     return {**PRICES_PER_MTOK.get(base, {}), **overrides.get(base, {})}
 
 
-def cost_usd(model: str, usage: Usage, overrides: dict[str, dict[str, float]] | None = None) -> Decimal:
+def cost_usd(
+    model: str, usage: Usage, overrides: dict[str, dict[str, float]] | None = None
+) -> Decimal:
     """Cost of `usage` on `model` in USD, to the micro-dollar."""
     prices = price_table(model, overrides)
     total = sum(Decimal(str(prices.get(k, 0))) * v for k, v in usage.as_dict().items())

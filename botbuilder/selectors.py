@@ -4,14 +4,26 @@ from typing import Any
 
 from django.conf import settings
 
-from botbuilder.assembly.snapshot import BotSpec, Snapshot, SnippetSpec, ToolSpec, VoiceSpec
+from botbuilder.assembly.snapshot import (
+    BotSpec,
+    Snapshot,
+    SnippetSpec,
+    ToolSpec,
+    VoiceSpec,
+)
 from botbuilder.models import Bot, Connection, Tool
 from botbuilder.models.choices import ConnectionKind
 
 TOOL_CONFIG_FIELDS = (
-    "webhook_method", "webhook_url", "webhook_headers", "webhook_body_template",
-    "webhook_timeout_s", "webhook_response_path", "webhook_max_response_bytes",
-    "python_handler", "static_response",
+    "webhook_method",
+    "webhook_url",
+    "webhook_headers",
+    "webhook_body_template",
+    "webhook_timeout_s",
+    "webhook_response_path",
+    "webhook_max_response_bytes",
+    "python_handler",
+    "static_response",
 )
 BOT_SPEC_FIELDS = tuple(f for f in BotSpec.__dataclass_fields__ if f not in ("id",))
 
@@ -29,23 +41,40 @@ def tool_spec(tool: Tool) -> ToolSpec:
     )
 
 
-def bot_snapshot(*, bot: Bot, variables: dict[str, Any] | None = None, audio_format: str = "pcm16") -> Snapshot:
+def bot_snapshot(
+    *, bot: Bot, variables: dict[str, Any] | None = None, audio_format: str = "pcm16"
+) -> Snapshot:
     """Everything a session of `bot` needs, read once, as plain frozen data."""
     voice = None
     if bot.voice_id:
         v = bot.voice
         voice = VoiceSpec(
-            provider_voice=v.provider_voice, speed=v.speed, offline_voice=v.offline_voice,
-            offline_rate_wpm=v.offline_rate_wpm, offline_pitch=v.offline_pitch,
+            provider_voice=v.provider_voice,
+            speed=v.speed,
+            offline_voice=v.offline_voice,
+            offline_rate_wpm=v.offline_rate_wpm,
+            offline_pitch=v.offline_pitch,
         )
     snippets = tuple(
-        SnippetSpec(id=s.pk, title=s.title, content=s.content, mode=s.mode, priority=s.priority)
-        for s in bot.knowledge.filter(is_enabled=True).order_by("-priority", "title", "pk")
+        SnippetSpec(
+            id=s.pk, title=s.title, content=s.content, mode=s.mode, priority=s.priority
+        )
+        for s in bot.knowledge.filter(is_enabled=True).order_by(
+            "-priority", "title", "pk"
+        )
     )
-    tools = tuple(tool_spec(t) for t in bot.tools.filter(is_enabled=True).order_by("name"))
+    tools = tuple(
+        tool_spec(t) for t in bot.tools.filter(is_enabled=True).order_by("name")
+    )
     spec = BotSpec(id=bot.pk, **{f: getattr(bot, f) for f in BOT_SPEC_FIELDS})
-    return Snapshot(bot=spec, voice=voice, snippets=snippets, tools=tools,
-                    variables=dict(variables or {}), audio_format=audio_format)
+    return Snapshot(
+        bot=spec,
+        voice=voice,
+        snippets=snippets,
+        tools=tools,
+        variables=dict(variables or {}),
+        audio_format=audio_format,
+    )
 
 
 def connection_for_bot(*, bot: Bot) -> Connection:
@@ -58,8 +87,12 @@ def connection_for_bot(*, bot: Bot) -> Connection:
 def connection_default() -> Connection:
     """OpenAI when OPENAI_API_KEY is set, otherwise the offline engine (read at call time)."""
     if settings.OPENAI_API_KEY:
-        return Connection(name="Default (OpenAI)", kind=ConnectionKind.OPENAI,
-                          base_url=settings.OPENAI_BASE_URL, api_key_env="OPENAI_API_KEY")
+        return Connection(
+            name="Default (OpenAI)",
+            kind=ConnectionKind.OPENAI,
+            base_url=settings.OPENAI_BASE_URL,
+            api_key_env="OPENAI_API_KEY",
+        )
     return Connection(name="Default (offline engine)", kind=ConnectionKind.OFFLINE)
 
 

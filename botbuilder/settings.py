@@ -5,8 +5,8 @@ the product runs on embedded defaults: a SQLite file, the in-memory channel laye
 offline realtime engine on 127.0.0.1.
 """
 
-from pathlib import Path
 import secrets
+from pathlib import Path
 
 import environ
 
@@ -103,7 +103,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": REDIS_SOCKET_TIMEOUT_S}],
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": REDIS_SOCKET_TIMEOUT_S}
+                ],
                 "prefix": CHANNEL_LAYER_PREFIX,
             },
         }
@@ -112,7 +114,9 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -155,7 +159,9 @@ REALTIME_PRICES = env.json("REALTIME_PRICES", default={})
 
 # --- Tools --------------------------------------------------------------------------------
 # Modules whose @tool_handler functions may be chosen as Python handler tools.
-TOOL_HANDLER_MODULES = env.list("TOOL_HANDLER_MODULES", default=["botbuilder.demo_handlers"])
+TOOL_HANDLER_MODULES = env.list(
+    "TOOL_HANDLER_MODULES", default=["botbuilder.demo_handlers"]
+)
 # Hosts webhooks may reach even though they resolve to private/loopback addresses.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 

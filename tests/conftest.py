@@ -22,7 +22,10 @@ def create_bot(**fields) -> Bot:
 
 
 def create_snippet(bot: Bot | None = None, **fields) -> KnowledgeSnippet:
-    defaults = {"title": "Opening hours", "content": "We are open Monday to Friday, 9 to 5."}
+    defaults = {
+        "title": "Opening hours",
+        "content": "We are open Monday to Friday, 9 to 5.",
+    }
     snippet = KnowledgeSnippet.objects.create(**{**defaults, **fields})
     if bot is not None:
         bot.knowledge.add(snippet)
@@ -59,13 +62,16 @@ def bot(db, voice) -> Bot:
 
 @pytest.fixture
 def staff_user(db, django_user_model):
-    return django_user_model.objects.create_superuser("staff", "staff@example.com", "pw-staff-123")
+    return django_user_model.objects.create_superuser(
+        "staff", "staff@example.com", "pw-staff-123"
+    )
 
 
 @pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
 
 # The offline engine; Redis/PostgreSQL and two daphne workers (tests marked `services`).
 pytest_plugins = ["tests.fixtures.engine", "tests.services"]

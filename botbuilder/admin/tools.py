@@ -24,6 +24,7 @@ class ToolAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return tool_admin_urls(self.admin_site) + super().get_urls()
+
     fieldsets = (
         (
             "General",

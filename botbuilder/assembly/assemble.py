@@ -5,14 +5,14 @@ language, greeting behaviour, knowledge, tool guidance.
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from botbuilder.assembly.knowledge import (
     SEARCH_KNOWLEDGE_TOOL,
-    search_knowledge_tool,
     knowledge_section,
     neutralise_fence,
+    search_knowledge_tool,
     split_by_budget,
 )
 from botbuilder.assembly.snapshot import Snapshot, ToolSpec
@@ -97,7 +97,7 @@ def resolve_variables(
     snapshot: Snapshot, now: datetime | None = None
 ) -> dict[str, str]:
     """Session values over bot defaults over built-ins."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     values = {
         "bot_name": snapshot.bot.name,
         "today": now.date().isoformat(),

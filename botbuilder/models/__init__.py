@@ -5,4 +5,12 @@ from botbuilder.models.session import Session, TranscriptItem
 from botbuilder.models.tool import Tool
 from botbuilder.models.voice import Voice
 
-__all__ = ["Bot", "Connection", "KnowledgeSnippet", "Session", "Tool", "TranscriptItem", "Voice"]
+__all__ = [
+    "Bot",
+    "Connection",
+    "KnowledgeSnippet",
+    "Session",
+    "Tool",
+    "TranscriptItem",
+    "Voice",
+]

@@ -22,7 +22,9 @@ from botbuilder.models.choices import (
 
 class Bot(models.Model):
     # Persona
-    name = models.CharField("name", max_length=100, help_text="Shown to your team, e.g. 'Returns desk'.")
+    name = models.CharField(
+        "name", max_length=100, help_text="Shown to your team, e.g. 'Returns desk'."
+    )
     slug = models.SlugField(
         "slug",
         max_length=100,
@@ -209,7 +211,7 @@ class Bot(models.Model):
         "default values for variables",
         default=dict,
         blank=True,
-        help_text='Variables used as {{name}} in instructions and greeting, with default values, '
+        help_text="Variables used as {{name}} in instructions and greeting, with default values, "
         'e.g. {"customer_name": "there", "shop_name": "Acme"}. A session may override them.',
     )
     # Limits & privacy
@@ -299,7 +301,7 @@ class Bot(models.Model):
                         "Unknown variable(s) %(names)s: add them to 'Default values for "
                         "variables' or remove the placeholder.",
                         code="unknown_variable",
-                        params={"names": ", ".join("{{%s}}" % n for n in unknown)},
+                        params={"names": ", ".join(f"{{{{{n}}}}}" for n in unknown)},
                     )
                 )
         if errors:

@@ -102,7 +102,10 @@ class ToolKind(models.TextChoices):
 
 
 class BuiltinTool(models.TextChoices):
-    SEARCH_KNOWLEDGE = "search_knowledge", "search_knowledge: look up retrieved snippets"
+    SEARCH_KNOWLEDGE = (
+        "search_knowledge",
+        "search_knowledge: look up retrieved snippets",
+    )
     END_SESSION = "end_session", "end_session: say a closing line and hang up"
     TRANSFER_CALL = "transfer_call", "transfer_call: hand the caller to a human"
 

@@ -50,7 +50,9 @@ class Connection(models.Model):
         "OPENAI_API_KEY. The key itself is never stored in the database.",
     )
     notes = models.TextField(
-        "notes", blank=True, help_text="Anything your team should know about this connection."
+        "notes",
+        blank=True,
+        help_text="Anything your team should know about this connection.",
     )
 
     class Meta:
@@ -62,9 +64,12 @@ class Connection(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
-        if self.base_url and not self.base_url.startswith(("https://", "http://", "wss://", "ws://")):
+        if self.base_url and not self.base_url.startswith(
+            ("https://", "http://", "wss://", "ws://")
+        ):
             errors["base_url"] = ValidationError(
-                "The URL must start with https://, http://, wss:// or ws://.", code="invalid_scheme"
+                "The URL must start with https://, http://, wss:// or ws://.",
+                code="invalid_scheme",
             )
         if self.kind == ConnectionKind.AZURE:
             if not self.base_url:
@@ -74,14 +79,18 @@ class Connection(models.Model):
                 )
             if not self.azure_deployment:
                 errors["azure_deployment"] = ValidationError(
-                    "Azure needs the name of the realtime deployment.", code="required_for_azure"
+                    "Azure needs the name of the realtime deployment.",
+                    code="required_for_azure",
                 )
         if self.kind == ConnectionKind.COMPATIBLE and not self.base_url:
             errors["base_url"] = ValidationError(
                 "An OpenAI-compatible connection needs the server's base URL.",
                 code="required_for_compatible",
             )
-        if self.kind in (ConnectionKind.OPENAI, ConnectionKind.AZURE) and not self.api_key_env:
+        if (
+            self.kind in (ConnectionKind.OPENAI, ConnectionKind.AZURE)
+            and not self.api_key_env
+        ):
             errors["api_key_env"] = ValidationError(
                 "Name the environment variable that holds the key, e.g. OPENAI_API_KEY.",
                 code="required",

@@ -7,7 +7,9 @@ from botbuilder.models.choices import SnippetMode
 
 class KnowledgeSnippet(models.Model):
     title = models.CharField(
-        "title", max_length=200, help_text="A short title, e.g. 'Return policy'. The model sees it."
+        "title",
+        max_length=200,
+        help_text="A short title, e.g. 'Return policy'. The model sees it.",
     )
     content = models.TextField(
         "content",

@@ -18,7 +18,9 @@ from botbuilder.models.choices import (
 
 
 class Session(models.Model):
-    id = models.UUIDField("session id", primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        "session id", primary_key=True, default=uuid.uuid4, editable=False
+    )
     bot = models.ForeignKey(
         "botbuilder.Bot",
         verbose_name="bot",
@@ -48,7 +50,10 @@ class Session(models.Model):
         help_text="The staff member who started a preview session.",
     )
     caller = models.CharField(
-        "caller", max_length=100, blank=True, help_text="Phone number or client id, if known."
+        "caller",
+        max_length=100,
+        blank=True,
+        help_text="Phone number or client id, if known.",
     )
     started_at = models.DateTimeField("started", auto_now_add=True, db_index=True)
     ended_at = models.DateTimeField("ended", null=True, blank=True)
@@ -63,7 +68,9 @@ class Session(models.Model):
         "end reason", max_length=30, choices=EndReason.choices, blank=True
     )
     end_detail = models.TextField(
-        "end detail", blank=True, help_text="Error message or other detail about the end."
+        "end detail",
+        blank=True,
+        help_text="Error message or other detail about the end.",
     )
     model = models.CharField("model", max_length=80, blank=True)
     voice = models.CharField("voice", max_length=40, blank=True)
@@ -77,15 +84,23 @@ class Session(models.Model):
     )
     # Usage, summed over every response (tokens).
     text_in_tokens = models.PositiveIntegerField("text input tokens", default=0)
-    text_cached_tokens = models.PositiveIntegerField("cached text input tokens", default=0)
+    text_cached_tokens = models.PositiveIntegerField(
+        "cached text input tokens", default=0
+    )
     audio_in_tokens = models.PositiveIntegerField("audio input tokens", default=0)
-    audio_cached_tokens = models.PositiveIntegerField("cached audio input tokens", default=0)
+    audio_cached_tokens = models.PositiveIntegerField(
+        "cached audio input tokens", default=0
+    )
     text_out_tokens = models.PositiveIntegerField("text output tokens", default=0)
     audio_out_tokens = models.PositiveIntegerField("audio output tokens", default=0)
-    cost_usd = models.DecimalField("cost (USD)", max_digits=12, decimal_places=6, default=0)
+    cost_usd = models.DecimalField(
+        "cost (USD)", max_digits=12, decimal_places=6, default=0
+    )
     turn_count = models.PositiveIntegerField("turns", default=0)
     recording = models.FileField(
-        "recording", upload_to="recordings/%Y/%m/", blank=True,
+        "recording",
+        upload_to="recordings/%Y/%m/",
+        blank=True,
         help_text="Stereo WAV: caller left, bot right.",
     )
 
@@ -106,7 +121,11 @@ class Session(models.Model):
 
     @property
     def duration(self) -> timedelta | None:
-        return self.ended_at - self.started_at if self.ended_at and self.started_at else None
+        return (
+            self.ended_at - self.started_at
+            if self.ended_at and self.started_at
+            else None
+        )
 
 
 class TranscriptItem(models.Model):
@@ -121,7 +140,9 @@ class TranscriptItem(models.Model):
     kind = models.CharField(
         "kind", max_length=20, choices=ItemKind.choices, default=ItemKind.MESSAGE
     )
-    text = models.TextField("text", blank=True, help_text="What was said (or generated).")
+    text = models.TextField(
+        "text", blank=True, help_text="What was said (or generated)."
+    )
     heard_text = models.TextField(
         "heard text",
         blank=True,
@@ -129,7 +150,10 @@ class TranscriptItem(models.Model):
     )
     interrupted = models.BooleanField("interrupted", default=False)
     started_ms = models.PositiveIntegerField(
-        "start (ms)", null=True, blank=True, help_text="Milliseconds from session start."
+        "start (ms)",
+        null=True,
+        blank=True,
+        help_text="Milliseconds from session start.",
     )
     ended_ms = models.PositiveIntegerField(
         "end (ms)", null=True, blank=True, help_text="Milliseconds from session start."
@@ -143,17 +167,23 @@ class TranscriptItem(models.Model):
     tool_name = models.CharField("tool", max_length=64, blank=True)
     tool_call_id = models.CharField("call id", max_length=100, blank=True)
     tool_arguments = models.JSONField("arguments", null=True, blank=True)
-    tool_result = models.TextField("result", blank=True, help_text="What the model received.")
+    tool_result = models.TextField(
+        "result", blank=True, help_text="What the model received."
+    )
     tool_status = models.CharField(
         "tool status", max_length=20, choices=ToolCallStatus.choices, blank=True
     )
-    tool_duration_ms = models.PositiveIntegerField("tool duration (ms)", null=True, blank=True)
+    tool_duration_ms = models.PositiveIntegerField(
+        "tool duration (ms)", null=True, blank=True
+    )
     created_at = models.DateTimeField("stored", auto_now_add=True)
 
     class Meta:
         ordering = ["session", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "seq"], name="unique_item_seq_per_session")
+            models.UniqueConstraint(
+                fields=["session", "seq"], name="unique_item_seq_per_session"
+            )
         ]
         verbose_name = "transcript item"
 

@@ -56,7 +56,11 @@ class Tool(models.Model):
     )
     # Webhook
     webhook_method = models.CharField(
-        "method", max_length=10, choices=HttpMethod.choices, default=HttpMethod.POST, blank=True,
+        "method",
+        max_length=10,
+        choices=HttpMethod.choices,
+        default=HttpMethod.POST,
+        blank=True,
         help_text="Webhook: HTTP method.",
     )
     webhook_url = models.CharField(
@@ -70,7 +74,7 @@ class Tool(models.Model):
         "headers",
         default=dict,
         blank=True,
-        help_text='Webhook: extra headers as JSON. Write secrets as ${ENV_VAR} references, e.g. '
+        help_text="Webhook: extra headers as JSON. Write secrets as ${ENV_VAR} references, e.g. "
         '{"Authorization": "Bearer ${SHOP_API_TOKEN}"}; they are read from the server '
         "environment at call time.",
     )
@@ -145,8 +149,14 @@ class Tool(models.Model):
             )
         required = {
             ToolKind.WEBHOOK: ("webhook_url", "Enter the URL the webhook calls."),
-            ToolKind.PYTHON: ("python_handler", "Choose the registered Python handler."),
-            ToolKind.STATIC: ("static_response", "Enter the response handed to the model."),
+            ToolKind.PYTHON: (
+                "python_handler",
+                "Choose the registered Python handler.",
+            ),
+            ToolKind.STATIC: (
+                "static_response",
+                "Enter the response handed to the model.",
+            ),
             ToolKind.BUILTIN: ("builtin", "Choose the built-in behaviour."),
         }
         # An unknown kind is reported by the field's choices check; do not crash here.
@@ -183,7 +193,9 @@ class Tool(models.Model):
         if self.pk:
             # {{variables}} must be declared by every bot that uses this tool.
             declared = [
-                set(b.variable_defaults) if isinstance(b.variable_defaults, dict) else set()
+                set(b.variable_defaults)
+                if isinstance(b.variable_defaults, dict)
+                else set()
                 for b in self.bots.all()
             ]
             if declared:
@@ -197,5 +209,7 @@ class Tool(models.Model):
             python_handler=self.python_handler,
             static_response=self.static_response,
             known_variables=known_variables,
-            registered_handlers=available_handlers() if self.kind == ToolKind.PYTHON else (),
+            registered_handlers=available_handlers()
+            if self.kind == ToolKind.PYTHON
+            else (),
         )

@@ -8,7 +8,10 @@ from botbuilder.models.choices import ProviderVoice
 
 class Voice(models.Model):
     name = models.CharField(
-        "name", max_length=100, unique=True, help_text="How this voice is called in your team."
+        "name",
+        max_length=100,
+        unique=True,
+        help_text="How this voice is called in your team.",
     )
     provider_voice = models.CharField(
         "provider voice",
@@ -24,7 +27,9 @@ class Voice(models.Model):
         help_text="Speaking speed, 0.25 (slow) to 1.5 (fast); 1.0 is natural.",
     )
     description = models.TextField(
-        "description", blank=True, help_text="What this voice is for, e.g. 'warm, for clinics'."
+        "description",
+        blank=True,
+        help_text="What this voice is for, e.g. 'warm, for clinics'.",
     )
     offline_voice = models.CharField(
         "offline engine voice",

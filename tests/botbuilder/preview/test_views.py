@@ -91,4 +91,6 @@ def test_unknown_variable_in_instructions_is_a_warning_not_a_crash(staff_client,
 def test_bot_change_form_links_to_the_preview(staff_client, bot):
     page = staff_client.get(reverse("admin:botbuilder_bot_change", args=[bot.pk]))
     assert page.status_code == 200
-    assert reverse("admin:botbuilder_bot_preview", args=[bot.pk]) in page.content.decode()
+    assert (
+        reverse("admin:botbuilder_bot_preview", args=[bot.pk]) in page.content.decode()
+    )

@@ -152,4 +152,6 @@ def test_tool_change_form_links_to_the_test_page(staff_client):
     tool = create_tool()
     page = staff_client.get(reverse("admin:botbuilder_tool_change", args=[tool.pk]))
     assert page.status_code == 200
-    assert reverse("admin:botbuilder_tool_test", args=[tool.pk]) in page.content.decode()
+    assert (
+        reverse("admin:botbuilder_tool_test", args=[tool.pk]) in page.content.decode()
+    )
