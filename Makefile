@@ -36,6 +36,7 @@ run: install
 	$(BIN)/daphne -b $(HOST) -p $(PORT) botbuilder.asgi:application
 
 test: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	bash scripts/install-browsers.sh
 	PY=$(BIN)/python bash scripts/test.sh
 
