@@ -53,7 +53,7 @@ BOT = {
     "idle_reminder_max": 2,
     "idle_reminder_text": "Are you still there? I am happy to help with returns, shipping or your order.",
     "max_session_s": 1800,
-    "knowledge_token_budget": 600,
+    "knowledge_token_budget": 1000,
     "retention_days": 90,
 }
 BOT_VOICE = "Marin (warm)"
@@ -95,16 +95,16 @@ SNIPPETS = [
     },
     {
         "title": "Damaged items",
-        "mode": "retrieved",
-        "priority": 5,
+        "mode": "inline",
+        "priority": 7,
         "tags": "returns",
         "content": "If an item arrived damaged, tell us within seven days and we send a replacement "
         "at no cost. Please keep the packaging for the courier.",
     },
     {
         "title": "Payment methods",
-        "mode": "retrieved",
-        "priority": 3,
+        "mode": "inline",
+        "priority": 6,
         "tags": "payment",
         "content": "We accept credit cards, debit cards, PayPal and gift cards. Payment is taken "
         "when your order ships.",
