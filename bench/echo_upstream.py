@@ -15,7 +15,8 @@ into the first 8 bytes of the PCM; the peer writes the time it received the fram
 re-encoding only those few base64 characters; `frame_tag` reads all three back. The two
 halves of a round trip (up to the model, back to the caller) are then measured apart.
 
-Run: `python bench/echo_upstream.py --port 8799`; its URL is `ws://127.0.0.1:8799/v1/realtime`.
+Run from the repository root: `python -m bench.echo_upstream --port 8799`; its URL is
+`ws://127.0.0.1:8799/v1/realtime`.
 """
 
 import argparse
@@ -31,6 +32,8 @@ from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+
+from realtime.engine.events import usage as usage_block
 
 logger = logging.getLogger(__name__)
 
@@ -88,27 +91,6 @@ def audio_of_append(text: str) -> str | None:
         return None
     start = text.index('"', text.index(":", key + len(AUDIO_KEY)) + 1) + 1
     return text[start : text.index('"', start)]
-
-
-def usage_block(*, text_in: int, text_out: int, audio_out: int) -> dict[str, Any]:
-    """A GA `response.done` usage block (protocol reference §3.5)."""
-    return {
-        "total_tokens": text_in + text_out + audio_out,
-        "input_tokens": text_in,
-        "output_tokens": text_out + audio_out,
-        "input_token_details": {
-            "text_tokens": text_in,
-            "audio_tokens": 0,
-            "image_tokens": 0,
-            "cached_tokens": 0,
-            "cached_tokens_details": {
-                "text_tokens": 0,
-                "audio_tokens": 0,
-                "image_tokens": 0,
-            },
-        },
-        "output_token_details": {"text_tokens": text_out, "audio_tokens": audio_out},
-    }
 
 
 class EchoPeer:
@@ -248,7 +230,10 @@ class EchoPeer:
         )
         await self.send({"type": "conversation.item.done", "item": item})
         usage = usage_block(
-            text_in=len(heard.split()) + 10, text_out=len(text.split()), audio_out=2
+            input_text=len(heard.split()) + 10,
+            input_audio=0,
+            output_text=len(text.split()),
+            output_audio=2,
         )
         await self.send(
             {

@@ -10,7 +10,12 @@ _END = object()
 
 
 async def _async_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
-    """Pull `chunks` one by one in the sync thread (the ORM lives there), yield them async."""
+    """Pull `chunks` one by one in the sync thread (the ORM lives there), yield them async.
+
+    Thread-sensitive: under Django's ASGI handler that is the request's own sync thread,
+    where `request_finished` closes the database connection once the response ends; any
+    other thread's connection would stay open.
+    """
     iterator: Iterator[bytes] = iter(chunks)
     pull = sync_to_async(next, thread_sensitive=True)
     while True:

@@ -51,6 +51,15 @@ class ItemsMixin:
     def find_item(self, item_id: Any) -> dict[str, Any] | None:
         return next((i for i in self.items if i["id"] == item_id), None)
 
+    def existing_item(self, item_id: Any, param: str) -> dict[str, Any]:
+        """The item with `item_id`, or the `item_not_found` error naming `param`."""
+        item = self.find_item(item_id)
+        if item is None:
+            raise SessionError(
+                f"Item with id '{item_id}' not found.", "item_not_found", param
+            )
+        return item
+
     async def _handle_conversation_item_create(self, message: dict[str, Any]) -> None:
         item = message.get("item")
         if not isinstance(item, dict) or item.get("type") not in ITEM_TYPES:
@@ -62,12 +71,8 @@ class ItemsMixin:
                 "item.type",
             )
         previous = message.get("previous_item_id")
-        if previous not in (None, "root") and self.find_item(previous) is None:
-            raise SessionError(
-                f"Item with id '{previous}' not found.",
-                "item_not_found",
-                "previous_item_id",
-            )
+        if previous not in (None, "root"):
+            self.existing_item(previous, "previous_item_id")
         if item["type"] == "function_call_output":
             if not isinstance(item.get("call_id"), str) or not isinstance(
                 item.get("output"), str
@@ -103,24 +108,12 @@ class ItemsMixin:
         await self.add_item(item, previous_item_id=previous)
 
     async def _handle_conversation_item_delete(self, message: dict[str, Any]) -> None:
-        item = self.find_item(message.get("item_id"))
-        if item is None:
-            raise SessionError(
-                f"Item with id '{message.get('item_id')}' not found.",
-                "item_not_found",
-                "item_id",
-            )
+        item = self.existing_item(message.get("item_id"), "item_id")
         self.items.remove(item)
         await self.send(event("conversation.item.deleted", item_id=item["id"]))
 
     async def _handle_conversation_item_retrieve(self, message: dict[str, Any]) -> None:
-        item = self.find_item(message.get("item_id"))
-        if item is None:
-            raise SessionError(
-                f"Item with id '{message.get('item_id')}' not found.",
-                "item_not_found",
-                "item_id",
-            )
+        item = self.existing_item(message.get("item_id"), "item_id")
         await self.send(event("conversation.item.retrieved", item=item))
 
     async def _handle_conversation_item_truncate(self, message: dict[str, Any]) -> None:

@@ -148,14 +148,7 @@ class AssistantOutput:
         item = event.get("item") or {}
         response_id = event.get("response_id") or ""
         if item.get("type") == "function_call":
-            turn = self.conversation.tool(
-                item.get("id") or "",
-                item.get("call_id") or "",
-                item.get("name") or "",
-                response_id,
-            )
-            turn.arguments = turn.arguments or item.get("arguments") or ""
-            await self._start_tool_call(turn)
+            await self._start_tool_call_item(item, response_id)
             return
         if item.get("type") != "message":
             return

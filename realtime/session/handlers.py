@@ -214,14 +214,7 @@ class UpstreamHandlers:
             if isinstance(turn, AssistantTurn):
                 self._complete_assistant(turn)
             elif item.get("type") == "function_call":
-                tool = self.conversation.tool(
-                    item.get("id") or "",
-                    item.get("call_id") or "",
-                    item.get("name") or "",
-                    response_id,
-                )
-                tool.arguments = tool.arguments or item.get("arguments") or ""
-                await self._start_tool_call(tool)
+                await self._start_tool_call_item(item, response_id)
         await self._account_usage(response)
         if response.get("status") == "failed":
             error = (response.get("status_details") or {}).get("error") or {}

@@ -8,6 +8,7 @@ A built-in's action (`end_session`, `transfer_call`) makes that response the clo
 
 import json
 import logging
+from typing import Any
 
 from botbuilder.tools import ToolOutcome, run_tool
 from realtime import protocol
@@ -33,6 +34,20 @@ class ToolCalls:
             t.response_id not in self._tool_batches_sent
             for t in self.conversation.tool_turns()
         )
+
+    async def _start_tool_call_item(
+        self, item: dict[str, Any], response_id: str
+    ) -> None:
+        """Start the call of a finished `function_call` output item (its arguments unless
+        they were already streamed)."""
+        turn = self.conversation.tool(
+            item.get("id") or "",
+            item.get("call_id") or "",
+            item.get("name") or "",
+            response_id,
+        )
+        turn.arguments = turn.arguments or item.get("arguments") or ""
+        await self._start_tool_call(turn)
 
     async def _start_tool_call(self, turn: ToolTurn) -> None:
         if turn.started or not turn.call_id:

@@ -1,7 +1,8 @@
 """Data set-up and read-back for the daphne process of the browser tests.
 
-Run as `python -m tests.browser.server_setup <command>` with the same environment as that
-process (DATABASE_URL of a file database), so both see the same rows; prints JSON.
+Run as `python -m tests.browser.server_setup <command>` (`seed`, `echo-bot URL`, `dump ID`)
+with the same environment as that process (DATABASE_URL of a file database), so both see
+the same rows; prints JSON.
 """
 
 import argparse
@@ -12,6 +13,7 @@ import sys
 import django
 
 QUIET_BOT_SLUG = "acme-support-quiet"
+ECHO_BOT_SLUG = "echo-bot"
 
 
 def seed() -> dict:
@@ -61,6 +63,25 @@ def seed() -> dict:
     }
 
 
+def echo_bot(url: str) -> dict:
+    """A bot that waits for the caller, its model an OpenAI-compatible peer at `url`."""
+    from botbuilder.models import Bot, Connection
+
+    connection, _ = Connection.objects.update_or_create(
+        name="Echo", defaults={"kind": "compatible", "base_url": url}
+    )
+    bot, _ = Bot.objects.update_or_create(
+        slug=ECHO_BOT_SLUG,
+        defaults={
+            "name": "Echo bot",
+            "instructions": "Echo.",
+            "greeting_mode": "wait",
+            "connection": connection,
+        },
+    )
+    return {"bot_id": bot.pk}
+
+
 def dump(session_id: str) -> dict:
     """The stored session and its transcript items."""
     from botbuilder.models import Session
@@ -100,8 +121,15 @@ def main(argv: list[str]) -> None:
     sub.add_parser("seed")
     dump_cmd = sub.add_parser("dump")
     dump_cmd.add_argument("session_id")
+    echo_cmd = sub.add_parser("echo-bot")
+    echo_cmd.add_argument("url")
     args = parser.parse_args(argv)
-    result = seed() if args.command == "seed" else dump(args.session_id)
+    if args.command == "seed":
+        result = seed()
+    elif args.command == "echo-bot":
+        result = echo_bot(args.url)
+    else:
+        result = dump(args.session_id)
     print(json.dumps(result))
 
 

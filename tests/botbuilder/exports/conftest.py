@@ -2,10 +2,16 @@
 interruption, non-ASCII text, an item without an end time and an untimed event."""
 
 import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import psycopg
 import pytest
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
 
 from botbuilder.models import Session, TranscriptItem
 from tests.conftest import create_bot
@@ -104,3 +110,42 @@ def golden_session(golden_bot) -> Session:
 def fast_password_hashing(settings):
     """The staff fixtures hash passwords; the default hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_cookie(staff_user) -> str:
+    """`Cookie` header value of a logged-in superuser (the session stored in the DB)."""
+    client = Client()
+    client.force_login(staff_user)
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client.cookies[name].value}"
+
+
+@pytest.fixture
+async def asgiref_thread_connections_closed() -> AsyncIterator[None]:
+    """Close, after the test, the connections left in asgiref's shared sync thread.
+
+    AsyncClient (and `sync_to_async` outside a request) runs sync code there, and the
+    test client keeps `close_old_connections` off `request_finished`: on PostgreSQL the
+    connection would outlive the test and keep the test database from being dropped.
+    """
+    yield
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture(autouse=True)
+def no_connection_left_open(request) -> Iterator[None]:
+    """On PostgreSQL, fail a test that leaves a connection to the test database open."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    own = connection.connection.info.backend_pid if connection.connection else None
+    params = connection.get_connection_params()
+    server = {k: params[k] for k in ("user", "password", "host", "port") if k in params}
+    # Connected to the maintenance database, so as not to count itself.
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        rows = admin.execute(
+            "SELECT pid, query FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+            [connection.settings_dict["NAME"], own or 0],
+        ).fetchall()
+    assert not rows, f"connections left open by the test: {rows}"

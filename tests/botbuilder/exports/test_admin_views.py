@@ -1,13 +1,19 @@
 """Admin downloads, the bulk zip action and the change-page buttons, on the real admin site."""
 
 import io
+import threading
 import zipfile
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
 from django.contrib.auth.models import Permission
+from django.core.signals import request_finished
+from django.db import connection, connections
 from django.test import override_settings
 from django.urls import resolve, reverse
 
+from botbuilder.asgi import application
+from botbuilder.exports import admin_views
 from botbuilder.exports.admin_views import NO_RECORDING_MESSAGE
 from botbuilder.exports.formats import TEXT_FORMATS
 from botbuilder.exports.recordings import session_recording_save
@@ -168,7 +174,7 @@ def test_bulk_action_exports_all_matching_with_select_across(staff_client, golde
 
 @pytest.mark.django_db(transaction=True)
 async def test_download_under_asgi_streams_asynchronously(
-    async_client, django_user_model
+    async_client, django_user_model, asgiref_thread_connections_closed
 ):
     from asgiref.sync import sync_to_async
 
@@ -186,3 +192,49 @@ async def test_download_under_asgi_streams_asynchronously(
         lambda: b"".join(session_export(session=session, fmt="csv"))
     )()
     assert body == expected
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_download_under_asgi_closes_the_connection_its_iteration_used(
+    golden_session, staff_cookie, monkeypatch
+):
+    """The chunks are pulled in the request's sync thread, whose connection Django closes
+    when the response ends (`request_finished`); another thread's would stay open."""
+    used = []  # (thread, its connection wrapper, open while pulling) per chunk
+    finished_in = []  # the threads `request_finished` ran in
+
+    def recording_export(**kwargs):
+        for chunk in session_export(**kwargs):
+            wrapper = connections["default"]
+            used.append(
+                (threading.get_ident(), wrapper, wrapper.connection is not None)
+            )
+            yield chunk
+
+    def record_finished(**kwargs):
+        finished_in.append(threading.get_ident())
+
+    monkeypatch.setattr(admin_views, "session_export", recording_export)
+    request_finished.connect(record_finished)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": export_url(golden_session, "csv"),
+        "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"cookie", staff_cookie.encode())],
+    }
+    app = ApplicationCommunicator(application, scope)
+    try:
+        await app.send_input({"type": "http.request", "body": b""})
+        start = await app.receive_output(timeout=5)
+        body = b""
+        while (message := await app.receive_output(timeout=5)).get("more_body"):
+            body += message["body"]
+        await app.wait(timeout=5)  # the handler closes the response after the body
+    finally:
+        request_finished.disconnect(record_finished)
+    assert start["status"] == 200 and body.count(b"\n") > 5
+    assert used and all(was_open for _, _, was_open in used)
+    assert {thread for thread, _, _ in used} == set(finished_in)
+    if connection.vendor != "sqlite":  # Django never closes in-memory SQLite
+        assert [wrapper.connection for _, wrapper, _ in used] == [None] * len(used)

@@ -195,3 +195,27 @@ async def test_audio_append_is_accepted_silently_without_vad_events(client):
     assert committed["item_id"].startswith("item_")
     assert "input_audio_buffer.speech_started" not in client.types()
     assert session_config()["type"] == "realtime"
+
+
+async def test_unknown_item_ids_get_item_not_found(client):
+    await client.update()
+    for type_, fields, param in (
+        ("conversation.item.retrieve", {"item_id": "item_nope"}, "item_id"),
+        ("conversation.item.delete", {"item_id": "item_nope"}, "item_id"),
+        (
+            "conversation.item.create",
+            {
+                "previous_item_id": "item_nope",
+                "item": {
+                    "type": "message",
+                    "role": "user",
+                    "content": [{"type": "input_text", "text": "hi"}],
+                },
+            },
+            "previous_item_id",
+        ),
+    ):
+        await client.send(type_, **fields)
+        error = (await client.until("error"))["error"]
+        assert (error["code"], error["param"]) == ("item_not_found", param), type_
+        assert error["message"] == "Item with id 'item_nope' not found."
