@@ -48,7 +48,7 @@ async def test_live_page_shows_stored_then_live_transcript_and_ends_the_session(
 
     if not CHROMIUM_PRESENT:
         pytest.fail(
-            f"{CHROMIUM_PATH} is missing: run `bash scripts/install-chromium.sh`."
+            f"{CHROMIUM_PATH} is missing: run `bash scripts/install-browsers.sh`."
         )
     base, cookie = preview_server.url, preview_server.cookie
     ws_url = base.replace("http", "ws") + f"/ws/bots/{echo_bot_id}/session/"
