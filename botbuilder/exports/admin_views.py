@@ -18,7 +18,12 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, register_converter
 from django.utils import timezone
 
-from botbuilder.exports.formats import SESSION_FORMATS, TEXT_FORMATS, WAV_CONTENT_TYPE
+from botbuilder.exports.formats import (
+    SESSION_FORMATS,
+    TEXT_FORMATS,
+    WAV_CONTENT_TYPE,
+    WAV_FORMAT,
+)
 from botbuilder.exports.responses import streaming_download
 from botbuilder.exports.services import (
     session_export,
@@ -58,7 +63,8 @@ register_converter(ExportFormatConverter, "exportfmt")
 class ExportForm(forms.Form):
     export_format = forms.ChoiceField(
         label="Format",
-        choices=[(f.name, f.label) for f in TEXT_FORMATS.values()],
+        choices=[(f.name, f.label) for f in TEXT_FORMATS.values()]
+        + [(WAV_FORMAT, "WAV recordings (sessions of bots that record)")],
         initial="json",
         widget=forms.RadioSelect,
     )

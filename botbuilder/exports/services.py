@@ -57,6 +57,9 @@ def session_export(
     return _encoded(spec.render(data, items))
 
 
+RECORDING_CHUNK_BYTES = 256 * 1024  # read recordings in pieces, never whole
+
+
 def session_export_filename(*, session: Session, fmt: str) -> str:
     """`<bot>-<YYYYmmdd-HHMMSS>-<id8>.<ext>`: sortable, unique, safe on every filesystem."""
     spec = export_format(fmt) if fmt != "wav" else None
@@ -82,7 +85,10 @@ def sessions_export_zip(
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
     """A zip with one `fmt` file per session, streamed member by member; `progress` is
-    called after each session."""
+    called after each session. `wav`: the recordings; sessions without one are listed in
+    a `no-recording.txt` member (redaction does not apply to audio)."""
+    if fmt == "wav":
+        return zip_stream(_recording_members(sessions, progress))
     export_format(fmt)  # fail before the first byte on a bad format
 
     def members() -> Iterator[tuple[str, Iterator[bytes]]]:
@@ -91,6 +97,29 @@ def sessions_export_zip(
             yield name, session_export(session=session, fmt=fmt, redact=redact)
 
     return zip_stream(members())
+
+
+def _file_chunks(field_file) -> Iterator[bytes]:
+    with field_file.open("rb") as handle:
+        while chunk := handle.read(RECORDING_CHUNK_BYTES):
+            yield chunk
+
+
+def _recording_members(
+    sessions: QuerySet[Session], progress: Progress | None
+) -> Iterator[tuple[str, Iterator[bytes]]]:
+    missing = []
+    for session in _each(sessions, progress):
+        name = session_export_filename(session=session, fmt="wav")
+        if session.recording and session.recording.storage.exists(
+            session.recording.name
+        ):
+            yield name, _file_chunks(session.recording)
+        else:
+            missing.append(name)
+    if missing:
+        note = "No recording for these sessions:\n" + "\n".join(missing) + "\n"
+        yield "no-recording.txt", iter([note.encode()])
 
 
 def sessions_export_stream(

@@ -17,7 +17,7 @@ from botbuilder.exports import admin_views
 from botbuilder.exports.admin_views import NO_RECORDING_MESSAGE
 from botbuilder.exports.formats import TEXT_FORMATS
 from botbuilder.exports.recordings import session_recording_save
-from botbuilder.exports.services import session_export
+from botbuilder.exports.services import session_export, session_export_filename
 from botbuilder.exports.wav import stereo_wav_bytes
 from botbuilder.models import Session
 from tests.botbuilder.exports.factories import create_sessions
@@ -238,3 +238,26 @@ async def test_download_under_asgi_closes_the_connection_its_iteration_used(
     assert {thread for thread, _, _ in used} == set(finished_in)
     if connection.vendor != "sqlite":  # Django never closes in-memory SQLite
         assert [wrapper.connection for _, wrapper, _ in used] == [None] * len(used)
+
+
+def test_bulk_action_zips_the_recordings_and_names_sessions_without_one(
+    staff_client, golden_bot, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    recorded, silent = create_sessions(2, items=2, bot=golden_bot)
+    wav = stereo_wav_bytes(b"\x01\x00" * 2400, b"\x02\x00" * 2400)
+    source = tmp_path / "take.wav"
+    source.write_bytes(wav)
+    session_recording_save(session=recorded, path=source)
+
+    response = _changelist_post(
+        staff_client, [recorded, silent], export_confirm="1", export_format="wav"
+    )
+    assert response.status_code == 200 and response.streaming
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    recorded.refresh_from_db()
+    wav_name = session_export_filename(session=recorded, fmt="wav")
+    assert sorted(archive.namelist()) == sorted([wav_name, "no-recording.txt"])
+    assert archive.read(wav_name) == wav
+    silent_name = session_export_filename(session=silent, fmt="wav")
+    assert silent_name in archive.read("no-recording.txt").decode()
