@@ -7,4 +7,4 @@ class BotbuilderConfig(AppConfig):
     verbose_name = "Voice bots"
 
     def ready(self) -> None:
-        from botbuilder import checks  # noqa: F401  (registers system checks)
+        from botbuilder import checks, signals  # noqa: F401  (registers checks, signals)

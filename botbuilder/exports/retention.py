@@ -59,7 +59,7 @@ class PurgeResult:
 def sessions_purge(
     *, now: datetime, default_days: int, batch_size: int = PURGE_BATCH_SIZE
 ) -> PurgeResult:
-    """Delete expired sessions batch by batch, then their recording files."""
+    """Delete expired sessions batch by batch; their recording files go with them."""
     result = PurgeResult()
     while True:
         batch = list(
@@ -69,6 +69,9 @@ def sessions_purge(
         )
         if not batch:
             return result
+        storage = Session._meta.get_field("recording").storage
+        names = [name for _pk, name in batch if name]
+        existed = {name for name in names if storage.exists(name)}
         with transaction.atomic():
             _count, per_model = Session.objects.filter(
                 pk__in=[pk for pk, _ in batch]
@@ -78,19 +81,15 @@ def sessions_purge(
             return result
         result.sessions += deleted
         result.items += per_model.get("botbuilder.TranscriptItem", 0)
-        for _pk, name in batch:
-            if name:
-                _delete_recording(name, result)
-
-
-def _delete_recording(name: str, result: PurgeResult) -> None:
-    storage = Session._meta.get_field("recording").storage
-    try:
-        if storage.exists(name):
-            storage.delete(name)
-            result.recordings += 1
-        else:
-            result.missing_recordings += 1
-    except OSError:
-        logger.exception("Could not delete recording %s", name)
-        result.failed_recordings.append(name)
+        # The files go with their rows once the deletion commits (signals.py); inside an
+        # outer transaction that has not happened yet, so delete what is left here.
+        for name in names:
+            if name not in existed:
+                result.missing_recordings += 1
+                continue
+            try:
+                storage.delete(name)
+                result.recordings += 1
+            except OSError:
+                logger.exception("Could not delete recording %s", name)
+                result.failed_recordings.append(name)

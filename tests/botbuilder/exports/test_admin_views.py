@@ -261,3 +261,18 @@ def test_bulk_action_zips_the_recordings_and_names_sessions_without_one(
     assert archive.read(wav_name) == wav
     silent_name = session_export_filename(session=silent, fmt="wav")
     assert silent_name in archive.read("no-recording.txt").decode()
+
+
+def test_deleting_a_session_removes_its_recording(
+    golden_session, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    source = tmp_path / "take.wav"
+    source.write_bytes(stereo_wav_bytes(b"\x01\x00" * 240, b"\x02\x00" * 240))
+    name = session_recording_save(session=golden_session, path=source)
+    assert (tmp_path / name).exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Session.objects.get(pk=golden_session.pk).delete()
+        assert (tmp_path / name).exists()  # not before the deletion has committed
+    assert len(callbacks) == 1
+    assert not (tmp_path / name).exists()
