@@ -11,12 +11,14 @@ PY=${PY:-.venv/bin/python}
 TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 
+PASSED_TOTAL=0
 run_pass() {
   local name=$1
   shift
-  local started=$SECONDS rc=0
+  local started=$SECONDS rc=0 log
+  log=$(mktemp)
   echo "=== test pass: $name ==="
-  "$PY" -m pytest "$@" || rc=$?
+  "$PY" -m pytest "$@" 2>&1 | tee "$log" || rc=$?
   if [ "$rc" -eq 5 ]; then
     echo "FAILED: pass '$name' collected no tests (pytest exit 5)." >&2
   fi
@@ -24,6 +26,8 @@ run_pass() {
     echo "FAILED: pass '$name' (pytest exit $rc)." >&2
     exit "$rc"
   fi
+  PASSED_TOTAL=$((PASSED_TOTAL + $(grep -oE '[0-9]+ passed' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)))
+  rm -f "$log"
   echo "=== test pass: $name passed in $((SECONDS - started)) s ==="
 }
 
@@ -68,3 +72,5 @@ PYTHON
 trap drop_test_db EXIT
 DATABASE_URL="$TEST_POSTGRES_URL" REDIS_URL="" DATABASE_TEST_NAME="$TEST_DB" \
   run_pass "PostgreSQL (+ Redis for services tests)" -m "not browser" "$@"
+
+echo "both passes: $PASSED_TOTAL passed, 0 failed"
