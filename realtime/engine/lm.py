@@ -134,7 +134,9 @@ def _log10(p: float) -> float:
     return math.log10(p) if p > 0 else -99.0
 
 
-def build_language_model(texts: list[str]) -> LanguageModel:
+def build_language_model(
+    texts: list[str], session_weight: float = SESSION_WEIGHT
+) -> LanguageModel:
     """Bigram ARPA: the session texts + caller phrases, interpolated with common English."""
     known = pronunciations()
     corpus = [
@@ -148,7 +150,7 @@ def build_language_model(texts: list[str]) -> LanguageModel:
     )
     bg_uni, bg_bi = background()
     bg_uni = {w: p for w, p in bg_uni.items() if w in known}
-    lam = SESSION_WEIGHT
+    lam = session_weight
     session_total = sum(unigram_counts.values())
     vocab = sorted(set(unigram_counts) | set(bg_uni) | {"</s>"})
     p_uni = {
