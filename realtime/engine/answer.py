@@ -64,12 +64,6 @@ def _candidates(session: dict[str, Any]) -> list[Candidate]:
     return candidates
 
 
-def match_score(session: dict[str, Any], text: str) -> float:
-    """How well `text` matches the session's best snippet, tool or topic (0..~1.25)."""
-    ranked = score_all(text, _candidates(session))
-    return ranked[0][0] if ranked else 0.0
-
-
 def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
     """The recognition alternative that the session's knowledge and tools explain best.
 

@@ -16,7 +16,7 @@ import numpy as np
 from pocketsphinx import Decoder
 
 from realtime.audio import resample
-from realtime.engine.lm import SESSION_WEIGHT, build_language_model
+from realtime.engine.lm import build_language_model
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,7 @@ MAX_CACHED_MODELS = 64  # models kept on disk (~1 MB each); the oldest are delet
 # between words decode as silence instead of short inserted words ("if", "full").
 SILENCE_PROB = 0.3
 DECODER_OPTIONS: dict[str, object] = {}  # extra pocketsphinx options (tuning)
-GENERAL_MODEL = ""
-FOCUSED_SESSION_WEIGHT = 0.97  # second pass: almost only the session's own wording  # model key of pocketsphinx's bundled general English LM
+GENERAL_MODEL = ""  # model key of pocketsphinx's bundled general English LM
 
 _model_dir = Path(tempfile.mkdtemp(prefix="offline-engine-lm-"))
 _model_lock = threading.Lock()
@@ -38,25 +37,22 @@ _vocabularies: OrderedDict[str, frozenset[str]] = OrderedDict()  # key -> words,
 _local = threading.local()
 
 
-def model_key(texts: list[str], session_weight: float = SESSION_WEIGHT) -> str:
-    """Hash of a session's texts and weight: the cache key of its language model."""
-    digest = hashlib.sha256("\x1e".join([*texts, repr(session_weight)]).encode())
+def model_key(texts: list[str]) -> str:
+    """Hash of a session's texts: the cache key of its language model."""
+    digest = hashlib.sha256("\x1e".join(texts).encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
-def prepare_model(texts: list[str], session_weight: float = SESSION_WEIGHT) -> str:
-    """Build (or reuse) the language model for `texts`; returns its key. Blocking.
-
-    `session_weight` is the share of probability on the session's own texts
-    (FOCUSED_SESSION_WEIGHT for the second pass that hears little common English)."""
+def prepare_model(texts: list[str]) -> str:
+    """Build (or reuse) the language model for `texts`; returns its key. Blocking."""
     if not any(t.strip() for t in texts):
         return GENERAL_MODEL
-    key = model_key(texts, session_weight)
+    key = model_key(texts)
     with _model_lock:
         if key in _vocabularies:
             _vocabularies.move_to_end(key)
             return key
-    lm = build_language_model(texts, session_weight)
+    lm = build_language_model(texts)
     (_model_dir / f"{key}.arpa").write_text(lm.arpa, encoding="utf-8")
     (_model_dir / f"{key}.dict").write_text(lm.dictionary, encoding="utf-8")
     with _model_lock:
@@ -68,12 +64,6 @@ def prepare_model(texts: list[str], session_weight: float = SESSION_WEIGHT) -> s
                 (_model_dir / f"{old}{suffix}").unlink(missing_ok=True)
     logger.debug("language model %s: %d words", key, len(lm.vocabulary))
     return key
-
-
-def prepare_models(texts: list[str]) -> str:
-    """Build both passes' models for `texts` (see `prepare_model`); returns the first's key."""
-    prepare_model(texts, FOCUSED_SESSION_WEIGHT)
-    return prepare_model(texts)
 
 
 def _decoder(key: str) -> Decoder:

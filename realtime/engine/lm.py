@@ -134,9 +134,7 @@ def _log10(p: float) -> float:
     return math.log10(p) if p > 0 else -99.0
 
 
-def build_language_model(
-    texts: list[str], session_weight: float = SESSION_WEIGHT
-) -> LanguageModel:
+def build_language_model(texts: list[str]) -> LanguageModel:
     """Bigram ARPA: the session texts + caller phrases, interpolated with common English."""
     known = pronunciations()
     corpus = [
@@ -150,7 +148,7 @@ def build_language_model(
     )
     bg_uni, bg_bi = background()
     bg_uni = {w: p for w, p in bg_uni.items() if w in known}
-    lam = session_weight
+    lam = SESSION_WEIGHT
     session_total = sum(unigram_counts.values())
     vocab = sorted(set(unigram_counts) | set(bg_uni) | {"</s>"})
     p_uni = {

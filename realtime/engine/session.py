@@ -126,7 +126,7 @@ class Session(ItemsMixin, TurnsMixin):
         ]
         self.asr_texts = texts
         loop = asyncio.get_running_loop()
-        self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_models, texts)
+        self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_model, texts)
         await self.send(event("session.updated", session=self.config))
 
     async def speech_model_ready(self) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from realtime.audio import duration_ms
 from realtime.engine import asr
-from realtime.engine.answer import MATCH_MIN_SCORE, match_score, pick_hypothesis
+from realtime.engine.answer import pick_hypothesis
 from realtime.engine.events import (
     AUDIO_IN_MS_PER_TOKEN,
     error_event,
@@ -24,21 +24,6 @@ logger = logging.getLogger(__name__)
 MIN_COMMIT_MS = (
     100  # OpenAI rejects shorter commits with input_audio_buffer_commit_empty
 )
-
-
-def recognise_turn(
-    session: dict[str, Any], texts: list[str], samples: np.ndarray, rate: int
-) -> str:
-    """What the caller said (blocking). When the first pass matches nothing the session
-    knows, a second pass with a language model focused on the session's own wording
-    gets a chance: its answer is taken if it matches something well."""
-    key = asr.prepare_model(texts)  # cached: a lookup unless it was evicted
-    heard = pick_hypothesis(session, asr.transcribe(samples, rate, key))
-    if not heard or match_score(session, heard) >= MATCH_MIN_SCORE:
-        return heard
-    focused = asr.prepare_model(texts, asr.FOCUSED_SESSION_WEIGHT)
-    second = pick_hypothesis(session, asr.transcribe(samples, rate, focused))
-    return second if match_score(session, second) >= MATCH_MIN_SCORE else heard
 
 
 class TurnsMixin:
@@ -117,7 +102,9 @@ class TurnsMixin:
         rate = self.input_rate_hz()
 
         def recognise(texts: list[str]) -> str:
-            return recognise_turn(self.config, texts, samples, rate)
+            key = asr.prepare_model(texts)  # cached: a lookup unless it was evicted
+            hypotheses = asr.transcribe(samples, rate, key)
+            return pick_hypothesis(self.config, hypotheses)
 
         async def run() -> str:
             await self.speech_model_ready()

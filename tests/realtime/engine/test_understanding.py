@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 
-import numpy as np
 import pytest
 
 from realtime.engine.answer import answer_utterance, plan_response, reply_to_output
@@ -190,39 +189,3 @@ def test_tools_are_reached_through_one_synonym_link_at_most():
     )
     # parcel -> package -> order is two: a parcel alone is not an order lookup.
     assert answer_utterance(session, "my parcel").matched != "get_order_status"
-
-
-def test_focused_model_leaves_less_room_for_common_english():
-    texts = ["We ship parcels within 3 days."]
-    broad = build_language_model(texts, session_weight=0.5)
-    focused = build_language_model(texts, session_weight=0.97)
-
-    def unigram(arpa: str, word: str) -> float:
-        line = next(x for x in arpa.splitlines() if x.split()[1:2] == [word])
-        return float(line.split()[0])
-
-    assert unigram(focused.arpa, "parcels") > unigram(broad.arpa, "parcels")
-    assert unigram(focused.arpa, "house") < unigram(broad.arpa, "house")
-
-
-def test_second_pass_runs_only_when_the_first_matches_nothing(monkeypatch):
-    from realtime.engine import asr, turns
-
-    session = session_config()
-    heard = {"first": ["what are your opening hours"], "focused": ["a full refund"]}
-    focused_key = asr.prepare_model(["x y z"], asr.FOCUSED_SESSION_WEIGHT)
-    calls = []
-
-    def fake_transcribe(samples, rate, key):
-        calls.append(key)
-        return heard["focused" if key == focused_key else "first"]
-
-    monkeypatch.setattr(asr, "transcribe", fake_transcribe)
-    audio = np.zeros(100, np.int16)
-    assert turns.recognise_turn(session, ["x y z"], audio, 16000) == (
-        "what are your opening hours"
-    )
-    assert calls == [asr.prepare_model(["x y z"])]
-    heard["first"] = ["banana telescope"]
-    assert turns.recognise_turn(session, ["x y z"], audio, 16000) == "a full refund"
-    assert calls[-1] == focused_key
