@@ -25,6 +25,9 @@ NBEST = 8  # alternatives handed to intent matching (cheap: read off the lattice
 PADDING_S = 0.3  # silence around a turn helps the decoder find word boundaries
 DECODERS_PER_THREAD = 4
 MAX_CACHED_MODELS = 64  # models kept on disk (~1 MB each); the oldest are deleted
+# Silence-word probability (pocketsphinx default 0.005). Higher lets line noise before and
+# between words decode as silence instead of short inserted words ("if", "full").
+SILENCE_PROB = 0.3
 DECODER_OPTIONS: dict[str, object] = {}  # extra pocketsphinx options (tuning)
 GENERAL_MODEL = ""  # model key of pocketsphinx's bundled general English LM
 
@@ -76,6 +79,7 @@ def _decoder(key: str) -> Decoder:
         "loglevel": "FATAL",
         "dither": True,
         "seed": 1,
+        "silprob": SILENCE_PROB,
         **DECODER_OPTIONS,
     }
     if key != GENERAL_MODEL:

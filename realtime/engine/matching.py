@@ -57,6 +57,9 @@ NUMBER_WORDS = frozenset(
 SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
 TITLE_BONUS = 1.25
+# A tool is an action: reach it through one synonym link at most, so a chain such as
+# parcel -> package -> order does not turn "my parcel was broken" into an order lookup.
+TOOL_SYNONYM_STEPS = 1
 
 
 def stem(word: str) -> str:
@@ -68,10 +71,10 @@ def stem(word: str) -> str:
     return word.rstrip("e") if len(word) > 3 else word
 
 
-def alternatives(word: str) -> list[str]:
-    """The stem of `word` and of its synonyms (followed transitively)."""
+def alternatives(word: str, steps: int = len(SYNONYMS)) -> list[str]:
+    """The stem of `word` and of its synonyms (followed up to `steps` links)."""
     out, seen = [stem(word)], {word}
-    while word in SYNONYMS and SYNONYMS[word] not in seen:
+    while len(out) <= steps and word in SYNONYMS and SYNONYMS[word] not in seen:
         word = SYNONYMS[word]
         seen.add(word)
         out.append(stem(word))
@@ -113,9 +116,13 @@ def _similar(a: str, b: str) -> float:
     return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
 
 
-def _expanded(text: str) -> set[str]:
+def _steps(candidate: Candidate) -> int:
+    return TOOL_SYNONYM_STEPS if candidate.kind == "tool" else len(SYNONYMS)
+
+
+def _expanded(text: str, steps: int = len(SYNONYMS)) -> set[str]:
     """Stems of `text` plus their synonyms' stems (a document's index)."""
-    return {alt for w in content_words(text) for alt in alternatives(w)}
+    return {alt for w in content_words(text) for alt in alternatives(w, steps)}
 
 
 def score_all(
@@ -126,9 +133,14 @@ def score_all(
     query_words = content_words(query)
     if not query_words or not candidates:
         return [(0.0, c) for c in candidates]
-    titles = [_expanded(c.key.replace("_", " ")) for c in candidates]
+    steps = [_steps(c) for c in candidates]
+    titles = [
+        _expanded(c.key.replace("_", " "), n)
+        for c, n in zip(candidates, steps, strict=True)
+    ]
     docs = [
-        title | _expanded(c.text) for c, title in zip(candidates, titles, strict=True)
+        title | _expanded(c.text, n)
+        for c, title, n in zip(candidates, titles, steps, strict=True)
     ]
     n_docs = len(docs)
 
@@ -144,9 +156,10 @@ def score_all(
         weighted.append((alts, math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))))
     total = sum(weight for _, weight in weighted)
     scored = []
-    for cand, doc, title in zip(candidates, docs, titles, strict=True):
+    for cand, doc, title, n in zip(candidates, docs, titles, steps, strict=True):
         gained = 0.0
-        for alts, weight in weighted:
+        for all_alts, weight in weighted:
+            alts = all_alts[: n + 1]
             found = match(alts, doc)
             if found and match(alts, title):
                 found *= TITLE_BONUS

@@ -170,3 +170,22 @@ def test_voice_settings_on_the_url_win_over_the_openai_voice():
     assert espeak_voice("cedar", override) == override
     assert espeak_voice("cedar", None).voice == "en-us+klatt5"
     assert voice_from_query("model=gpt-realtime-mini") is None
+
+
+def test_decoder_lets_line_noise_decode_as_silence():
+    """The session decoder is built with the raised silence probability (not the default)."""
+    from realtime.engine import asr
+
+    key = asr.prepare_model(["We ship parcels within 3 days."])
+    assert asr._decoder(key).get_config()["silprob"] == pytest.approx(asr.SILENCE_PROB)
+    assert asr.SILENCE_PROB > 0.005  # pocketsphinx's default inserts short words
+
+
+def test_tools_are_reached_through_one_synonym_link_at_most():
+    session = session_config()
+    # package -> order is one link: still an order lookup.
+    assert answer_utterance(session, "where is my package").matched == (
+        "get_order_status"
+    )
+    # parcel -> package -> order is two: a parcel alone is not an order lookup.
+    assert answer_utterance(session, "my parcel").matched != "get_order_status"
