@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from botbuilder.asgi import application
-from botbuilder.models import Connection
+from botbuilder.models import Connection, Session, TranscriptItem
 from tests.conftest import create_bot, create_snippet, create_tool, create_voice
 from tests.realtime.fake_upstream import FakeUpstream
 
@@ -195,3 +195,26 @@ async def open_session(staff_cookie):
     ) in browsers:  # tests close their browser; this only cleans up after failures
         with contextlib.suppress(BaseException):
             await browser.close()
+
+
+# --- reading what the relay stored (from async tests) -------------------------------------
+
+get_session = database_sync_to_async(lambda pk: Session.objects.get(pk=pk))
+get_items = database_sync_to_async(
+    lambda sid: list(
+        TranscriptItem.objects.filter(session_id=sid).order_by("seq").values()
+    )
+)
+count_sessions = database_sync_to_async(lambda: Session.objects.count())
+
+
+def seeded_texts(events):
+    """(role, content type, text) of conversation.item.create events (re-seeding)."""
+    return [
+        (
+            e["item"]["role"],
+            e["item"]["content"][0]["type"],
+            e["item"]["content"][0]["text"],
+        )
+        for e in events
+    ]

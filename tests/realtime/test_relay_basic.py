@@ -5,9 +5,9 @@ import base64
 import pytest
 from channels.db import database_sync_to_async
 
-from botbuilder.models import Session, TranscriptItem
+from botbuilder.models import TranscriptItem
 from realtime.protocol import EXACT_LINE_PREFIX
-from tests.realtime.conftest import make_bot
+from tests.realtime.conftest import get_session, make_bot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +19,6 @@ def items(session_id):
 
 
 get_items = database_sync_to_async(items)
-get_session = database_sync_to_async(lambda pk: Session.objects.get(pk=pk))
 
 
 async def test_greeting_is_spoken_and_stored(fake_upstream, open_session):

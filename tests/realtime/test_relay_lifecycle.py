@@ -5,34 +5,17 @@ import logging
 import uuid
 
 import pytest
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from botbuilder.models import Session, TranscriptItem
 from realtime.protocol import EXACT_LINE_PREFIX
-from tests.realtime.conftest import make_bot
+from tests.realtime.conftest import (
+    get_items,
+    get_session,
+    make_bot,
+)
 from tests.realtime.fake_upstream import SERVER_LOGGER, new_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-get_session = database_sync_to_async(lambda pk: Session.objects.get(pk=pk))
-get_items = database_sync_to_async(
-    lambda sid: list(
-        TranscriptItem.objects.filter(session_id=sid).order_by("seq").values()
-    )
-)
-count_sessions = database_sync_to_async(lambda: Session.objects.count())
-
-
-def _texts(events):
-    return [
-        (
-            e["item"]["role"],
-            e["item"]["content"][0]["type"],
-            e["item"]["content"][0]["text"],
-        )
-        for e in events
-    ]
 
 
 async def test_upstream_drop_mid_response_ends_the_session_as_failed(

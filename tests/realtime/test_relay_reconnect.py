@@ -3,33 +3,18 @@
 import asyncio
 
 import pytest
-from channels.db import database_sync_to_async
 
-from botbuilder.models import Session, TranscriptItem
 from realtime.protocol import ERROR_SESSION_EXPIRED
-from tests.realtime.conftest import make_bot
+from tests.realtime.conftest import (
+    count_sessions,
+    get_items,
+    get_session,
+    make_bot,
+    seeded_texts,
+)
 from tests.realtime.fake_upstream import pcm_silence
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-get_session = database_sync_to_async(lambda pk: Session.objects.get(pk=pk))
-get_items = database_sync_to_async(
-    lambda sid: list(
-        TranscriptItem.objects.filter(session_id=sid).order_by("seq").values()
-    )
-)
-count_sessions = database_sync_to_async(lambda: Session.objects.count())
-
-
-def _texts(events):
-    return [
-        (
-            e["item"]["role"],
-            e["item"]["content"][0]["type"],
-            e["item"]["content"][0]["text"],
-        )
-        for e in events
-    ]
 
 
 async def test_session_expired_reconnects_and_reseeds_the_conversation(
@@ -82,7 +67,7 @@ async def test_session_expired_reconnects_and_reseeds_the_conversation(
     assert not fake.errors
     first_conn, second_conn = fake.connections
     assert second_conn.update["session"] == first_conn.update["session"]
-    assert _texts(second_conn.seeded) == [
+    assert seeded_texts(second_conn.seeded) == [
         ("assistant", "output_text", "Hello."),
         ("user", "input_text", "What time is it?"),
         ("assistant", "output_text", "It is noon."),
@@ -127,7 +112,7 @@ async def test_proactive_reconnect_between_turns(
         if len(fake.connections) == 2 and getattr(fake.connections[1], "seeded", None):
             break
         await browser.drain(0.05)
-    assert _texts(fake.connections[1].seeded) == [
+    assert seeded_texts(fake.connections[1].seeded) == [
         ("assistant", "output_text", "Hello.")
     ]
     await browser.close()

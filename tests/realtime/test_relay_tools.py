@@ -4,12 +4,10 @@ import asyncio
 import json
 
 import pytest
-from channels.db import database_sync_to_async
 
-from botbuilder.models import Session, TranscriptItem
 from botbuilder.tools import ToolOutcome
 from realtime.protocol import EXACT_LINE_PREFIX
-from tests.realtime.conftest import make_bot
+from tests.realtime.conftest import get_items, get_session, make_bot
 from tests.realtime.fake_upstream import new_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,13 +34,6 @@ END_SESSION_TOOL = {
         "properties": {"closing_line": {"type": "string"}},
     },
 }
-
-get_items = database_sync_to_async(
-    lambda sid: list(
-        TranscriptItem.objects.filter(session_id=sid).order_by("seq").values()
-    )
-)
-get_session = database_sync_to_async(lambda pk: Session.objects.get(pk=pk))
 
 
 async def test_two_tool_calls_in_one_response(fake_upstream, open_session):
