@@ -10,7 +10,8 @@ word accuracy, answer accuracy, and latencies (p50/p95):
   - caller latency: last voiced audio sent -> first audio delta, i.e. plus the
     silence_duration_ms the VAD waits before it decides the turn is over.
 
-Run: /work/main/.venv/bin/python bench/engine_eval.py [--voices N] [--snr-db 20]
+Run: /work/main/.venv/bin/python bench/engine_eval.py [--set eval|dev] [--voices N] [--snr-db 20]
+("dev" asks other wordings in other voices: tune on it, report "eval"; see engine_eval_setup.py)
 """
 
 import argparse
@@ -18,183 +19,27 @@ import asyncio
 import base64
 import json
 import os
-import re
 import signal
-import socket
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from websockets.asyncio.client import connect  # noqa: E402
-
-from botbuilder import demo  # noqa: E402
-from botbuilder.assembly import (  # noqa: E402
-    BotSpec,
-    Snapshot,
-    SnippetSpec,
-    ToolSpec,
-    VoiceSpec,
-    assemble,
+from engine_eval_setup import (
+    CHUNK_MS,
+    QUESTION_SETS,
+    SAMPLE_RATE_HZ,
+    Search,
+    caller_audio,
+    demo_assembly,
+    free_port,
+    start_engine,
+    tool_output,
+    word_errors,
 )
+from websockets.asyncio.client import connect
+
 from realtime.audio import array_to_pcm16  # noqa: E402
 from realtime.engine.arguments import digits_in  # noqa: E402
-from realtime.engine.tts import synthesize  # noqa: E402
-
-# Caller voices (eSpeak variant, words per minute, pitch): deliberately not only the
-# engine's own default voice.
-CALLER_VOICES = [
-    ("en-us+klatt3", 165, 50),
-    ("en-us+klatt5", 145, 40),
-    ("en-us+f2", 180, 60),
-    ("en-us+klatt", 155, 45),
-    ("en-us+klatt4", 175, 55),
-]
-CHUNK_MS = 20
-SAMPLE_RATE_HZ = 24000
-LEAD_SILENCE_S = 0.4
-TAIL_SILENCE_S = 1.2
-SEED = 20261121
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def demo_assembly():
-    """The demo bot's session, assembled from botbuilder/demo.py without a database."""
-    bot_fields = {
-        k: v for k, v in demo.BOT.items() if k in BotSpec.__dataclass_fields__
-    }
-    voice_data = next(v for v in demo.VOICES if v["name"] == demo.BOT_VOICE)
-    voice = VoiceSpec(
-        **{k: v for k, v in voice_data.items() if k in VoiceSpec.__dataclass_fields__}
-    )
-    snippets = tuple(
-        SnippetSpec(
-            id=i + 1,
-            **{k: v for k, v in s.items() if k in SnippetSpec.__dataclass_fields__},
-        )
-        for i, s in enumerate(demo.SNIPPETS)
-    )
-    tool_keys = (
-        "name",
-        "description",
-        "parameters",
-        "kind",
-        "builtin",
-        "say_while_working",
-    )
-    tools = tuple(
-        ToolSpec(**{k: v for k, v in t.items() if k in tool_keys}) for t in demo.TOOLS
-    )
-    snapshot = Snapshot(
-        bot=BotSpec(**bot_fields), voice=voice, snippets=snippets, tools=tools
-    )
-    return assemble(snapshot), snapshot
-
-
-class Search:
-    """The relay's side of search_knowledge, simulated with BM25 over retrieved snippets."""
-
-    def __init__(self, snapshot: Snapshot, retrievable_ids: list[int]):
-        import bm25s
-
-        self.docs = [s for s in snapshot.snippets if s.id in retrievable_ids]
-        corpus = [f"{s.title}. {s.title}. {s.content}" for s in self.docs]
-        self.index = bm25s.BM25()
-        self.index.index([self.tokens(text) for text in corpus], show_progress=False)
-
-    @staticmethod
-    def tokens(text: str) -> list[str]:
-        """Lower-case words without stopwords, light suffix stemming (like the relay's)."""
-        stop = set(
-            "a an and are as at be by can could do does for from have how i in is it "
-            "me my of on or our please the to was we what when where which who why "
-            "will with would you your".split()
-        )
-        out = []
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            if word in stop:
-                continue
-            for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
-                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                    word = word[: -len(suffix)]
-                    break
-            out.append(word.rstrip("e") if len(word) > 3 else word)
-        return out
-
-    def __call__(self, query: str) -> dict:
-        tokens = [t for t in self.tokens(query) if t in self.index.vocab_dict]
-        if not tokens:
-            return {"results": []}
-        tokens = [tokens]
-        ids, scores = self.index.retrieve(
-            tokens, k=min(3, len(self.docs)), show_progress=False
-        )
-        return {
-            "results": [
-                {"title": self.docs[i].title, "content": self.docs[i].content}
-                for i, score in zip(ids[0], scores[0], strict=True)
-                if score > 0
-            ]
-        }
-
-
-def tool_output(name: str, arguments: dict, search: Search) -> dict:
-    if name == "search_knowledge":
-        return search(str(arguments.get("query", "")))
-    if name == "get_order_status":
-        number = arguments.get("order_number", "")
-        return {
-            "order_number": number,
-            "status": "shipped",
-            "expected_delivery": "in two working days",
-        }
-    if name == "transfer_to_human":
-        return {"status": "transferred"}
-    return {"status": "ended"}
-
-
-def caller_audio(
-    text: str, voice: tuple[str, int, int], snr_db: float, rng: np.random.Generator
-) -> tuple[np.ndarray, int]:
-    """(int16 24 kHz audio with noise, index where the speech ends)."""
-    name, rate, pitch = voice
-    speech = synthesize(text, voice=name, rate_wpm=rate, pitch=pitch).astype(np.float32)
-    voiced = np.nonzero(np.abs(speech) > 300)[0]
-    end = int(voiced[-1]) + 1 if voiced.size else speech.size
-    lead = int(LEAD_SILENCE_S * SAMPLE_RATE_HZ)
-    pcm = np.concatenate(
-        [np.zeros(lead), speech[:end], np.zeros(int(TAIL_SILENCE_S * SAMPLE_RATE_HZ))]
-    )
-    speech_rms = float(np.sqrt(np.mean(speech[:end] ** 2)))
-    noise = rng.normal(0, speech_rms / 10 ** (snr_db / 20), pcm.size)
-    hum = (
-        0.3
-        * noise.std()
-        * np.sin(2 * np.pi * 50 * np.arange(pcm.size) / SAMPLE_RATE_HZ)
-    )
-    mixed = np.clip(pcm + noise + hum, -32768, 32767).astype(np.int16)
-    return mixed, lead + end
-
-
-def word_errors(ref: str, hyp: str) -> int:
-    r, h = ref.split(), hyp.split()
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        prev, d[0] = d[0], i
-        for j in range(1, len(h) + 1):
-            cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
-            prev, d[j] = d[j], cur
-    return d[len(h)]
 
 
 async def ask(
@@ -309,17 +154,19 @@ def pct(values: list[float], q: float) -> float:
 
 async def evaluate(
     url: str,
+    questions: list[tuple[str, str]],
     voices,
+    seed: int,
     snr_db: float,
     session_update: dict,
     snippets: dict[str, str],
     search: Search,
 ) -> list[dict]:
     """Ask every question in every caller voice; print one line per utterance."""
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     results = []
     for voice in voices:
-        for question, expected in demo.EVAL_QUESTIONS:
+        for question, expected in questions:
             audio, speech_end = caller_audio(question, voice, snr_db, rng)
             r = await ask(
                 url,
@@ -344,33 +191,9 @@ async def evaluate(
     return results
 
 
-def start_engine(port: int) -> subprocess.Popen:
-    """`manage.py realtime_engine` on `port`, once it accepts connections."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "botbuilder.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [
-        sys.executable,
-        "manage.py",
-        "realtime_engine",
-        "--port",
-        str(port),
-        "--max-session-s",
-        "0",
-    ]
-    engine = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return engine
-
-
-def report(results: list[dict], voices: int, snr_db: float, silence_ms: int) -> None:
+def report(
+    results: list[dict], name: str, voices: int, snr_db: float, silence_ms: int
+) -> None:
     errors = sum(word_errors(r["question"], r["transcript"]) for r in results)
     ref_words = sum(len(r["question"].split()) for r in results)
     timed = [r for r in results if r["first_audio_at"] and r["stopped_at"]]
@@ -392,7 +215,7 @@ def report(results: list[dict], voices: int, snr_db: float, silence_ms: int) -> 
     print()
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; "
-        f"{len(results)} utterances ({len(demo.EVAL_QUESTIONS)} questions x {voices} "
+        f"{len(results)} utterances ({len(results) // voices} {name} questions x {voices} "
         f"voices), white noise + hum at {snr_db:g} dB SNR"
     )
     print(f"recognition word accuracy: {1 - errors / ref_words:.3f}")
@@ -421,9 +244,12 @@ def report(results: list[dict], voices: int, snr_db: float, silence_ms: int) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--voices", type=int, default=len(CALLER_VOICES))
+    parser.add_argument("--set", choices=sorted(QUESTION_SETS), default="eval")
+    parser.add_argument("--voices", type=int, default=0, help="first N voices (0: all)")
     parser.add_argument("--snr-db", type=float, default=20.0)
     args = parser.parse_args()
+    questions, voices, seed = QUESTION_SETS[args.set]
+    voices = voices[: args.voices or len(voices)]
     assembly, snapshot = demo_assembly()
     session_update = assembly.session_update()
     snippets = {s.title: s.content for s in snapshot.snippets}
@@ -437,7 +263,9 @@ def main() -> None:
         results = asyncio.run(
             evaluate(
                 url,
-                CALLER_VOICES[: args.voices],
+                questions,
+                voices,
+                seed,
                 args.snr_db,
                 session_update,
                 snippets,
@@ -450,7 +278,7 @@ def main() -> None:
     silence_ms = session_update["session"]["audio"]["input"]["turn_detection"][
         "silence_duration_ms"
     ]
-    report(results, args.voices, args.snr_db, silence_ms)
+    report(results, args.set, len(voices), args.snr_db, silence_ms)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ its own, per model.
 
 import hashlib
 import logging
+import os
 import tempfile
 import threading
 from collections import OrderedDict
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 ASR_SAMPLE_RATE_HZ = 16000  # the bundled acoustic model's rate
 NBEST = 8  # alternatives handed to intent matching (cheap: read off the lattice)
-PADDING_S = 0.3  # silence around a turn helps the decoder find word boundaries
+PADDING_S = 0.05  # a little silence around a turn helps find word boundaries
 DECODERS_PER_THREAD = 4
 MAX_CACHED_MODELS = 64  # models kept on disk (~1 MB each); the oldest are deleted
 # Silence-word probability (pocketsphinx default 0.005). Higher lets line noise before and
@@ -43,6 +44,14 @@ def model_key(texts: list[str]) -> str:
     return digest.hexdigest()[:16]
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """Write `path` so that a decoder being built never reads it half-written (sessions
+    with the same texts may build the same model at once, in threads or processes)."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
 def prepare_model(texts: list[str]) -> str:
     """Build (or reuse) the language model for `texts`; returns its key. Blocking."""
     if not any(t.strip() for t in texts):
@@ -53,8 +62,8 @@ def prepare_model(texts: list[str]) -> str:
             _vocabularies.move_to_end(key)
             return key
     lm = build_language_model(texts)
-    (_model_dir / f"{key}.arpa").write_text(lm.arpa, encoding="utf-8")
-    (_model_dir / f"{key}.dict").write_text(lm.dictionary, encoding="utf-8")
+    _write_atomically(_model_dir / f"{key}.arpa", lm.arpa)
+    _write_atomically(_model_dir / f"{key}.dict", lm.dictionary)
     with _model_lock:
         _vocabularies[key] = lm.vocabulary
         while len(_vocabularies) > MAX_CACHED_MODELS:
@@ -104,6 +113,7 @@ def transcribe(
     pad = np.zeros(int(PADDING_S * ASR_SAMPLE_RATE_HZ), np.int16)
     pcm = np.concatenate([pad, pcm, pad])
     decoder = _decoder(key)
+    decoder.reinit_feat()  # dither noise restarts from its seed: the same audio, the same words
     decoder.start_utt()
     decoder.process_raw(pcm.tobytes(), full_utt=True)
     decoder.end_utt()
