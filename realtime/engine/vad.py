@@ -12,6 +12,11 @@ RMS_AT_FULL_THRESHOLD = 0.05  # frame RMS (full scale 1) that threshold 1.0 stan
 SILENCE_HINT_MS = 150  # after this much silence, a turn is worth decoding speculatively
 NOISE_FLOOR_RATIO = 3.0  # speech must be this much louder than the background noise
 NOISE_FLOOR_RISE = 0.02  # per quiet frame: the floor follows the minimum, rises slowly
+# Hysteresis: once speech has started, quieter frames still count as speech (unvoiced
+# sounds such as the "s" and "th" of "methods" sit well below vowels), so a turn is not
+# split in the middle of a sentence.
+CONTINUE_LEVEL = 0.5  # share of the start threshold
+CONTINUE_FLOOR_RATIO = 2.0  # louder than the background noise by this much
 
 
 @dataclass
@@ -50,7 +55,14 @@ class ServerVad:
         level = rms(frame)
         if self.noise_floor is None or level < self.noise_floor:
             self.noise_floor = level
-        voiced = level >= max(self.rms_threshold, NOISE_FLOOR_RATIO * self.noise_floor)
+        if self.in_speech:
+            needed = max(
+                CONTINUE_LEVEL * self.rms_threshold,
+                CONTINUE_FLOOR_RATIO * self.noise_floor,
+            )
+        else:
+            needed = max(self.rms_threshold, NOISE_FLOOR_RATIO * self.noise_floor)
+        voiced = level >= needed
         if not voiced:  # speech itself never raises the floor
             self.noise_floor += NOISE_FLOOR_RISE * (level - self.noise_floor)
         return voiced

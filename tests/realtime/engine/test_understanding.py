@@ -160,6 +160,43 @@ def test_vad_finds_a_turn_and_ignores_steady_noise():
     assert started.audio_ms < stopped.audio_ms
 
 
+def test_vad_keeps_quiet_sounds_inside_a_sentence_in_the_turn():
+    """Unvoiced sounds ("s", "th") are far quieter than vowels: once speech has started,
+    a stretch well above the background but below the start threshold is still speech."""
+    import numpy as np
+
+    from realtime.engine.vad import ServerVad
+
+    rate = 24000
+    rng = np.random.default_rng(5)
+
+    def part(ms: int, rms: float) -> np.ndarray:
+        n = rate * ms // 1000
+        tone = np.sin(2 * np.pi * 220 * np.arange(n) / rate) * rms * np.sqrt(2)
+        return tone + rng.normal(0, 100, n)
+
+    vowels, fricative, silence = 3500, 500, 0  # int16 RMS; start threshold ~820
+    audio = np.concatenate(
+        [
+            part(500, silence),
+            part(400, vowels),
+            part(400, fricative),
+            part(400, vowels),
+            part(800, silence),
+        ]
+    ).astype(np.int16)
+    vad = ServerVad(
+        threshold=0.5, prefix_padding_ms=300, silence_duration_ms=300, rate_hz=rate
+    )
+    kinds = [e.kind for e in vad.feed(audio) if e.kind != "pause"]
+    assert kinds == ["started", "stopped"]
+    # A quiet stretch before any speech does not start a turn.
+    vad = ServerVad(
+        threshold=0.5, prefix_padding_ms=300, silence_duration_ms=300, rate_hz=rate
+    )
+    assert vad.feed(part(1000, fricative).astype(np.int16)) == []
+
+
 def test_voice_settings_on_the_url_win_over_the_openai_voice():
     from realtime.engine.voices import EspeakVoice, espeak_voice, voice_from_query
 
