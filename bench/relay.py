@@ -170,6 +170,7 @@ async def measure(n: int, args, urls: dict, meters: dict[str, ProcessMeter]) -> 
         "sessions": n,
         "workers": args.workers,
         "duration_s": args.duration,
+        "server": "daphne" if args.plain_daphne else f"serve/{event_loop()}",
         "frames_sent": sum(c.timings.sent for c in relay_callers),
         "frames_lost": through["lost"],
         "late_over_100ms": through["late_over_100ms"],
@@ -201,17 +202,30 @@ async def measure(n: int, args, urls: dict, meters: dict[str, ProcessMeter]) -> 
     return result
 
 
+def event_loop() -> str:
+    from django.conf import settings
+
+    return settings.EVENT_LOOP
+
+
 def start_workers(
-    count: int, env: dict, workdir: Path
+    count: int, env: dict, workdir: Path, *, plain_daphne: bool = False
 ) -> list[tuple[int, subprocess.Popen]]:
-    """`count` daphne workers on free ports: [(port, process)]."""
-    daphne = Path(sys.executable).with_name("daphne")
+    """`count` daphne workers on free ports: [(port, process)].
+
+    Started with `python -m botbuilder.serve` (the event loop of `EVENT_LOOP`, eager
+    writes), or with the stock `daphne` command if `plain_daphne`.
+    """
+    if plain_daphne:
+        launcher = [str(Path(sys.executable).with_name("daphne"))]
+    else:
+        launcher = [sys.executable, "-m", "botbuilder.serve"]
     workers = []
     for i in range(count):
         port = free_port()
         log = (workdir / f"daphne-{i}.log").open("wb")
         command = [
-            str(daphne),
+            *launcher,
             "-b",
             "127.0.0.1",
             "-p",
@@ -237,6 +251,11 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the work dir and logs"
     )
+    parser.add_argument(
+        "--plain-daphne",
+        action="store_true",
+        help="start workers with the stock daphne command, not botbuilder.serve",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-relay-"))
@@ -250,7 +269,7 @@ def main() -> None:
         stderr=subprocess.STDOUT,
     )
     bot_id, cookie = prepare_database(echo_port)
-    workers = start_workers(args.workers, env, workdir)
+    workers = start_workers(args.workers, env, workdir, plain_daphne=args.plain_daphne)
     try:
         wait_for_port(echo_port, echo, "echo upstream")
         for port, process in workers:

@@ -132,6 +132,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 # Serve /static/ from the ASGI app itself (a single-box install needs no web server in front).
 SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
+# The event loop under daphne when served with `python -m botbuilder.serve`: "uvloop" (less
+# CPU per relayed audio frame) or "asyncio" (the standard library's).
+EVENT_LOOP = env.str("EVENT_LOOP", default="uvloop")
 
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"

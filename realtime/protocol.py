@@ -47,6 +47,15 @@ def audio_append(audio: bytes) -> Event:
     }
 
 
+def audio_append_json(audio: bytes) -> str:
+    """`audio_append(audio)` serialized, without the JSON encoder (base64 needs no escaping)."""
+    return (
+        '{"type":"input_audio_buffer.append","audio":"'
+        + base64.b64encode(audio).decode("ascii")
+        + '"}'
+    )
+
+
 def audio_commit() -> Event:
     return {"type": "input_audio_buffer.commit"}
 

@@ -101,10 +101,14 @@ class UpstreamClient:
 
     async def send(self, event: dict[str, Any]) -> bool:
         """Send one client event; False when the connection is gone (the event is dropped)."""
+        return await self.send_json(json.dumps(event, separators=(",", ":")))
+
+    async def send_json(self, text: str) -> bool:
+        """Send one client event already serialized to JSON; see `send`."""
         if not self.is_open:
             return False
         try:
-            await self._ws.send(json.dumps(event, separators=(",", ":")))
+            await self._ws.send(text)
         except ConnectionClosed:
             return False
         return True

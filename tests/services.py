@@ -145,12 +145,19 @@ def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
     }
 
 
+# Worker "a" runs as `make run` serves (botbuilder.serve: uvloop, eager writes), "b" as the
+# stock `daphne` command: both ways of serving meet in every multi-worker test.
+LAUNCHERS = {
+    "a": [sys.executable, "-m", "botbuilder.serve"],
+    "b": [str(Path(sys.executable).with_name("daphne"))],
+}
+
+
 def start_worker(name: str, env: dict[str, str], log_dir: Path) -> Worker:
     port = free_port()
     log_path = log_dir / f"daphne-{name}.log"
-    daphne = Path(sys.executable).with_name("daphne")
     command = [
-        str(daphne),
+        *LAUNCHERS.get(name, LAUNCHERS["b"]),
         "-b",
         "127.0.0.1",
         "-p",

@@ -62,7 +62,10 @@ class CallerInput:
                 del self._audio_backlog[:overflow]
             return
         self._uncommitted_ms += audio_ms(len(audio), bytes_per_ms)
-        await self._send_on(self.upstream, protocol.audio_append(audio))
+        if self.setup.debug:  # the caller's debug view shows the event (not its audio)
+            await self._send_on(self.upstream, protocol.audio_append(audio))
+        else:  # every 20 ms: skip building the event and the JSON encoder
+            await self.upstream.send_json(protocol.audio_append_json(audio))
 
     async def _flush_audio_backlog(self) -> None:
         if self._audio_backlog and self.upstream is not None:

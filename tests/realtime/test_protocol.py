@@ -1,6 +1,7 @@
 """GA client event builders and server event accessors (pure)."""
 
 import base64
+import json
 
 from realtime import protocol
 
@@ -8,6 +9,15 @@ from realtime import protocol
 def test_audio_append_is_base64_of_the_raw_bytes():
     event = protocol.audio_append(b"\x01\x02\x03\x04")
     assert event == {"type": "input_audio_buffer.append", "audio": "AQIDBA=="}
+
+
+def test_audio_append_json_is_the_append_event_serialized():
+    for raw in (b"", b"\x01\x02\x03\x04", bytes(range(256)) * 4):
+        text = protocol.audio_append_json(raw)
+        assert json.loads(text) == protocol.audio_append(raw)
+    assert protocol.audio_append_json(b"\xff\xfe") == (
+        '{"type":"input_audio_buffer.append","audio":"//4="}'
+    )
 
 
 def test_item_builders_use_ga_content_types():
