@@ -29,7 +29,8 @@ def install_reactor(event_loop: str) -> None:
 
 def _eager_write(connection: Any, data: bytes, buffered_write: Any) -> None:
     if (
-        connection.connected
+        not connection.TLS  # TLS: the bytes must go through the TLS layer (Twisted's write)
+        and connection.connected
         and not connection.disconnecting
         and not connection._writeDisconnected
         and not connection._tempDataBuffer

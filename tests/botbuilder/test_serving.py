@@ -21,6 +21,7 @@ def socket_pair():
 def connection(sock, **state):
     """The attributes of a twisted.internet.tcp.Connection that the eager write reads."""
     defaults = {
+        "TLS": False,
         "connected": True,
         "disconnecting": False,
         "_writeDisconnected": False,
@@ -48,6 +49,7 @@ def test_a_write_with_nothing_queued_goes_out_at_once(socket_pair):
 @pytest.mark.parametrize(
     "state",
     [
+        {"TLS": True},  # daphne -e ssl:...: plain bytes must never reach the socket
         {"_tempDataBuffer": [b"older"]},
         {"dataBuffer": b"older", "offset": 2},
         {"disconnecting": True},
