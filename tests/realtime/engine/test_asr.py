@@ -51,3 +51,14 @@ def test_model_files_are_never_read_half_written(tmp_path):
     assert seen <= {len(v) for v in versions}
     # and no partial files are left behind
     assert [p.name for p in tmp_path.iterdir()] == ["model.arpa"]
+
+
+def test_decoders_score_sounds_with_the_tuned_acoustic_settings():
+    """More Gaussians per codebook and no flat second pass (bench/README.md, offline
+    engine): the settings must reach every decoder the engine builds."""
+    key = asr.prepare_model(TEXTS)
+    asr.transcribe(noisy("we ship parcels", seed=3), 24000, key)
+    config = asr._decoder(key).config
+    assert config["topn"] == asr.GAUSSIANS_PER_CODEBOOK == 12
+    assert config["fwdflat"] is asr.FLAT_SECOND_PASS is False
+    assert config["silprob"] == asr.SILENCE_PROB
