@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from realtime.engine.lm import words
+from realtime.engine.wordforms import SYNONYMS, stem
 
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be been am "
@@ -14,61 +15,14 @@ STOPWORDS = frozenset(
     "about into than then so not no yes just like want need tell know get got let us they "
     "them their he she his her hi hello okay um uh many much long also any some".split()
 )
-# Everyday equivalents callers use for words bots write (generic, not bot-specific).
-SYNONYMS = {
-    "refund": "return",
-    "money": "refund",
-    "back": "return",
-    "broken": "damaged",
-    "damage": "damaged",
-    "cracked": "damaged",
-    "person": "human",
-    "someone": "human",
-    "agent": "human",
-    "operator": "human",
-    "representative": "human",
-    "colleague": "human",
-    "bye": "goodbye",
-    "goodbye": "end",
-    "parcel": "package",
-    "package": "order",
-    "cost": "price",
-    "costs": "price",
-    "fee": "price",
-    "pay": "payment",
-    "paying": "payment",
-    "open": "opening",
-    "close": "closed",
-    "hours": "opening",
-    "deliver": "delivery",
-    "shipping": "delivery",
-    "arrive": "delivery",
-    "track": "status",
-    "where": "status",
-    "cancel": "cancelling",
-    "talk": "speak",
-    "speak": "human",
-    "thank": "goodbye",
-    "thanks": "goodbye",
-}
 NUMBER_WORDS = frozenset(
     "zero oh one two three four five six seven eight nine ten eleven twelve".split()
 )
-SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
 TITLE_BONUS = 1.25
 # A tool is an action: reach it through one synonym link at most, so a chain such as
 # parcel -> package -> order does not turn "my parcel was broken" into an order lookup.
 TOOL_SYNONYM_STEPS = 1
-
-
-def stem(word: str) -> str:
-    """A crude English stem: enough to meet 'returns'/'returned'/'returning'."""
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word.rstrip("e") if len(word) > 3 else word
 
 
 def alternatives(word: str, steps: int = len(SYNONYMS)) -> list[str]:
