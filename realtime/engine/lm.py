@@ -13,12 +13,19 @@ from pathlib import Path
 
 from pocketsphinx import get_model_path
 
+from realtime.engine.wordforms import SYNONYMS, stem
+
 COMMON_WORDS_PATH = Path(__file__).with_name("data") / "common_words.txt"
 COMMON_BIGRAMS_PATH = Path(__file__).with_name("data") / "common_bigrams.txt"
 SESSION_WEIGHT = (
     0.8  # share of probability on the session's own texts vs common English
 )
 ABSOLUTE_DISCOUNT = 0.5
+# Callers say "pay" where the bot writes "payment", "returned" for "returns", "broken" for
+# "damaged": such forms of a session word get this share of its count in the session's
+# unigrams (the bot's own sentences hold only its forms).
+RELATED_SHARE = 0.5
+RELATED_MIN_LETTERS = 4
 # Generic ways callers open and close a request (not specific to any bot).
 CALLER_PHRASES = (
     "hello",
@@ -134,6 +141,25 @@ def _log10(p: float) -> float:
     return math.log10(p) if p > 0 else -99.0
 
 
+def related_counts(counts: Counter, vocabulary: set[str]) -> Counter:
+    """Counts for words of `vocabulary` the session does not use but callers would for its
+    words: other inflections (same stem) and everyday synonyms (`wordforms.SYNONYMS`)."""
+    by_stem: Counter = Counter()
+    for word, count in counts.items():
+        if (
+            len(word) >= RELATED_MIN_LETTERS
+        ):  # not "the"/"our": their forms are no topic
+            by_stem[stem(word)] += count
+    related: Counter = Counter()
+    for word in vocabulary - set(counts):
+        count = by_stem.get(stem(word), 0)
+        if word in SYNONYMS:
+            count += by_stem.get(stem(SYNONYMS[word]), 0)
+        if count:
+            related[word] = RELATED_SHARE * count
+    return related
+
+
 def build_language_model(texts: list[str]) -> LanguageModel:
     """Bigram ARPA: the session texts + caller phrases, interpolated with common English."""
     known = pronunciations()
@@ -148,6 +174,9 @@ def build_language_model(texts: list[str]) -> LanguageModel:
     )
     bg_uni, bg_bi = background()
     bg_uni = {w: p for w, p in bg_uni.items() if w in known}
+    unigram_counts.update(
+        related_counts(unigram_counts, set(bg_uni) | (set(SYNONYMS) & set(known)))
+    )
     lam = SESSION_WEIGHT
     session_total = sum(unigram_counts.values())
     vocab = sorted(set(unigram_counts) | set(bg_uni) | {"</s>"})

@@ -2,12 +2,19 @@
 
 import datetime as dt
 import json
+from collections import Counter
 
 import pytest
 
 from realtime.engine.answer import answer_utterance, plan_response, reply_to_output
 from realtime.engine.arguments import date_in, digits_in, email_in, extract_arguments
-from realtime.engine.lm import build_language_model, number_words
+from realtime.engine.lm import (
+    RELATED_SHARE,
+    build_language_model,
+    number_words,
+    related_counts,
+    sentences,
+)
 from realtime.engine.validation import (
     SessionError,
     apply_session_update,
@@ -140,6 +147,37 @@ def test_language_model_covers_session_words_and_numbers():
         "sixty",
         "seven",
     ]
+
+
+def _unigram_log10(arpa: str, word: str) -> float:
+    in_unigrams = arpa.split("\\1-grams:")[1].split("\\2-grams:")[0]
+    for line in in_unigrams.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] == word:
+            return float(parts[0])
+    raise AssertionError(f"{word!r} is not in the model")
+
+
+def test_callers_forms_of_session_words_are_expected_words():
+    """The bot writes "payment", "returns", "damaged"; callers say "pay", "returned",
+    "broken". Those forms must be far more likely than in common English alone."""
+    texts = [
+        "Payment is taken when your order ships. Returns are free at our shop.",
+        "If an item arrived damaged, tell us.",
+    ]
+    counts = Counter(w for s in sentences(texts) for w in s)
+    related = related_counts(counts, {"pay", "returned", "broken", "ours", "thesis"})
+    assert set(related) == {"pay", "returned", "broken"}
+    assert related["returned"] == RELATED_SHARE * counts["returns"]
+
+    with_session = build_language_model(texts).arpa
+    without = build_language_model(["Our opening hours are nine to six."]).arpa
+    for word in ("pay", "returned", "broken"):
+        assert _unigram_log10(with_session, word) > _unigram_log10(without, word) + 1
+    # a short function word's forms are no topic: "our" does not make "ours" likely
+    assert _unigram_log10(with_session, "ours") == pytest.approx(
+        _unigram_log10(without, "ours"), abs=0.3
+    )
 
 
 def test_vad_finds_a_turn_and_ignores_steady_noise():
