@@ -12,7 +12,9 @@ from realtime.engine.matching import Candidate, score_all, search_query
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
 SEARCH_TOOL = "search_knowledge"
 MATCH_MIN_SCORE = 0.55  # share of the question that must be found to answer from it
-NBEST_RANK_PENALTY = 0.15  # score a lower-ranked hypothesis must gain per rank
+NBEST_RANK_WEIGHT = (
+    0.85  # weight of an n-best alternative's vote, per rank below the best
+)
 NO_INFORMATION = "I'm sorry, I don't have information on that."
 DEFAULT_GREETING = "Hello, how can I help you?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')
@@ -67,19 +69,32 @@ def _candidates(session: dict[str, Any]) -> list[Candidate]:
 def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
     """The recognition alternative that the session's knowledge and tools explain best.
 
-    The decoder's best path wins unless a lower-ranked one matches a snippet or tool
-    clearly better (a domain rescoring of the n-best list)."""
+    Every alternative votes for the snippets and tools it matches, weighted by its rank
+    (the decoder's best path counts most). The answer with the most support wins, and its
+    highest-ranked alternative is the transcript: when "return" is heard in some of the
+    alternatives of "i would like to return my order", the return policy is asked about,
+    even if the best path only kept "order"."""
     if len(hypotheses) < 2:
         return hypotheses[0] if hypotheses else ""
     candidates = _candidates(session)
-    best_text, best_score = hypotheses[0], -1.0
+    support: dict[str, float] = {}
+    answered_by: list[str | None] = []
     for rank, text in enumerate(hypotheses):
-        ranked = score_all(text, candidates)
-        score = ranked[0][0] if ranked else 0.0
-        score = (score if score >= MATCH_MIN_SCORE else 0.0) - NBEST_RANK_PENALTY * rank
-        if score > best_score:
-            best_text, best_score = text, score
-    return best_text
+        ranked = [
+            (s, c) for s, c in score_all(text, candidates) if s >= MATCH_MIN_SCORE
+        ]
+        answered_by.append(ranked[0][1].key if ranked else None)
+        for score, candidate in ranked:
+            support[candidate.key] = (
+                support.get(candidate.key, 0.0) + NBEST_RANK_WEIGHT**rank * score
+            )
+    winners = [key for key in answered_by if key is not None]
+    if not winners:
+        return hypotheses[0]
+    # Only an answer that is some alternative's best match can win: the transcript
+    # returned must lead `answer_utterance` to it.
+    best = max(winners, key=lambda key: support[key])
+    return hypotheses[answered_by.index(best)]
 
 
 def answer_utterance(session: dict[str, Any], utterance: str) -> Plan:

@@ -6,7 +6,12 @@ from collections import Counter
 
 import pytest
 
-from realtime.engine.answer import answer_utterance, plan_response, reply_to_output
+from realtime.engine.answer import (
+    answer_utterance,
+    pick_hypothesis,
+    plan_response,
+    reply_to_output,
+)
 from realtime.engine.arguments import date_in, digits_in, email_in, extract_arguments
 from realtime.engine.lm import (
     RELATED_SHARE,
@@ -20,7 +25,7 @@ from realtime.engine.validation import (
     apply_session_update,
     default_session,
 )
-from tests.realtime.engine.conftest import session_config
+from tests.realtime.engine.conftest import INSTRUCTIONS, session_config
 
 
 def test_spoken_digits_become_an_order_number():
@@ -79,6 +84,43 @@ def test_a_search_topic_match_searches_the_knowledge():
     assert "weekend" in plan.calls[0][1]["query"]
     # Without the topic the engine cannot know: an inline snippet wins or nothing does.
     assert answer_utterance(session_config(), "do you deliver on weekends").calls == []
+
+
+def test_the_answer_most_alternatives_support_picks_the_transcript():
+    """The best path lost "return"; several lower alternatives kept it. The return policy
+    is what the alternatives support most, so its best-ranked alternative is the
+    transcript; the best path alone does not lead to the return policy."""
+    config = session_config(
+        instructions=INSTRUCTIONS.replace(
+            "You can return any item within",
+            "You can return any item of an order within",
+        )
+    )
+    heard = [
+        "i would like to it's a my order",
+        "i would like to if a my order",
+        "i would like to returned i order",
+        "i would like to its a my ordered",
+        "i would like to return my order",
+        "i would like to returned by order",
+    ]
+    assert answer_utterance(config, heard[0]).matched != "Return policy"
+    picked = pick_hypothesis(config, heard)
+    assert picked == "i would like to returned i order"
+    assert answer_utterance(config, picked).matched == "Return policy"
+
+
+def test_one_stray_alternative_does_not_outvote_the_best_path():
+    config = session_config()
+    heard = [
+        "what are your opening hours",
+        "what are your opening hours please",
+        "what are you opening hours",
+        "can i return it",
+    ]
+    assert pick_hypothesis(config, heard) == heard[0]
+    assert pick_hypothesis(config, heard[:1]) == heard[0]
+    assert pick_hypothesis(config, []) == ""
 
 
 def test_tool_output_becomes_a_sentence():
