@@ -25,7 +25,7 @@ from realtime.engine.validation import (
     apply_session_update,
     default_session,
 )
-from tests.realtime.engine.conftest import INSTRUCTIONS, session_config
+from tests.realtime.engine.conftest import INSTRUCTIONS, ORDER_TOOL, session_config
 
 
 def test_spoken_digits_become_an_order_number():
@@ -121,6 +121,25 @@ def test_one_stray_alternative_does_not_outvote_the_best_path():
     assert pick_hypothesis(config, heard) == heard[0]
     assert pick_hypothesis(config, heard[:1]) == heard[0]
     assert pick_hypothesis(config, []) == ""
+
+
+def test_question_words_do_not_match_a_tools_wording():
+    """Tool descriptions say "when the caller ..."; a caller's "when" asks about time and
+    is no evidence for that tool."""
+    end_call = {
+        "type": "function",
+        "name": "end_call",
+        "description": "End the call politely when the caller says goodbye.",
+        "parameters": {"type": "object", "properties": {}},
+    }
+    config = session_config(tools=[ORDER_TOOL, end_call])
+    assert answer_utterance(config, "when is my order coming").matched == (
+        "get_order_status"
+    )
+    assert answer_utterance(config, "when the my order caller five six").matched == (
+        "get_order_status"
+    )
+    assert answer_utterance(config, "when are you open").matched == "Opening hours"
 
 
 def test_tool_output_becomes_a_sentence():
