@@ -12,9 +12,8 @@ from realtime.engine.matching import Candidate, score_all, search_query
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
 SEARCH_TOOL = "search_knowledge"
 MATCH_MIN_SCORE = 0.55  # share of the question that must be found to answer from it
-NBEST_RANK_WEIGHT = (
-    0.85  # weight of an n-best alternative's vote, per rank below the best
-)
+# Weight of an n-best alternative's vote, per rank below the best path.
+NBEST_RANK_WEIGHT = 0.85
 NO_INFORMATION = "I'm sorry, I don't have information on that."
 DEFAULT_GREETING = "Hello, how can I help you?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')

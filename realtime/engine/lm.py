@@ -145,10 +145,9 @@ def related_counts(counts: Counter, vocabulary: set[str]) -> Counter:
     """Counts for words of `vocabulary` the session does not use but callers would for its
     words: other inflections (same stem) and everyday synonyms (`wordforms.SYNONYMS`)."""
     by_stem: Counter = Counter()
+    # Short words ("the", "our") are no topic: their forms are not boosted.
     for word, count in counts.items():
-        if (
-            len(word) >= RELATED_MIN_LETTERS
-        ):  # not "the"/"our": their forms are no topic
+        if len(word) >= RELATED_MIN_LETTERS:
             by_stem[stem(word)] += count
     related: Counter = Counter()
     for word in vocabulary - set(counts):

@@ -13,7 +13,8 @@ STOPWORDS = frozenset(
     "do does did i me my we our you your it its this that these those there here what which "
     "who whom how can could would should will shall may might must have has had please "
     "about into than then so not no yes just like want need tell know get got let us they "
-    "them their he she his her hi hello okay um uh many much long also any some when why".split()
+    "them their he she his her hi hello okay um uh many much long also any some "
+    "when why".split()
 )
 NUMBER_WORDS = frozenset(
     "zero oh one two three four five six seven eight nine ten eleven twelve".split()
