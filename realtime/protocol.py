@@ -47,10 +47,13 @@ def audio_append(audio: bytes) -> Event:
     }
 
 
-def audio_append_json(audio: bytes) -> str:
-    """`audio_append(audio)` serialized, without the JSON encoder (base64 needs no escaping)."""
+def audio_append_json(audio: bytes, event_id: str) -> str:
+    """`audio_append(audio)` with `event_id`, serialized without the JSON encoder (base64
+    and our event ids need no escaping)."""
     return (
-        '{"type":"input_audio_buffer.append","audio":"'
+        '{"type":"input_audio_buffer.append","event_id":"'
+        + event_id
+        + '","audio":"'
         + base64.b64encode(audio).decode("ascii")
         + '"}'
     )
@@ -164,7 +167,13 @@ def error_message(event: Event) -> str:
 
 
 def error_event_id(event: Event) -> str | None:
-    return (event.get("error") or {}).get("event_id")
+    """The client event an `error` is about (the server echoes its `event_id`)."""
+    return (event.get("error") or {}).get("event_id") or None
+
+
+def item_delete(item_id: str) -> Event:
+    """`conversation.item.delete`: drop an item the caller never heard from the history."""
+    return {"type": "conversation.item.delete", "item_id": item_id}
 
 
 def audio_delta(event: Event) -> bytes:

@@ -140,6 +140,13 @@ class EndReason(models.TextChoices):
     ADMIN = "admin", "Ended by staff"
     TRANSFERRED = "transferred", "Transferred to a human"
     SERVER_SHUTDOWN = "server_shutdown", "Server shut down"
+    UPSTREAM_TIMEOUT = "upstream_timeout", "Model stopped answering"
+
+
+class CutReason(models.TextChoices):
+    BARGE_IN = "barge_in", "Caller spoke over it"
+    DISCONNECT = "disconnect", "Call ended while it played"
+    RECONNECT = "reconnect", "Model connection was renewed mid-reply"
 
 
 class ItemRole(models.TextChoices):

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from botbuilder.models.choices import (
+    CutReason,
     EndReason,
     ItemKind,
     ItemRole,
@@ -149,6 +150,13 @@ class TranscriptItem(models.Model):
         help_text="For interrupted bot replies: the part the caller actually heard.",
     )
     interrupted = models.BooleanField("interrupted", default=False)
+    cut_reason = models.CharField(
+        "cut by",
+        max_length=20,
+        choices=CutReason.choices,
+        blank=True,
+        help_text="For interrupted bot replies: why the caller heard only part of it.",
+    )
     started_ms = models.PositiveIntegerField(
         "start (ms)",
         null=True,

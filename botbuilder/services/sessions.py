@@ -27,6 +27,7 @@ ITEM_FIELDS = (
     "text",
     "heard_text",
     "interrupted",
+    "cut_reason",
     "started_ms",
     "ended_ms",
     "latency_ms",

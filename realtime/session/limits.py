@@ -1,15 +1,21 @@
-"""Session limits: idle reminders, the maximum duration, closing lines; a restartable timer."""
+"""Session limits: idle reminders, the maximum duration, and closing lines that end it.
+
+Owns the closing state: once a closing line is requested (wrap-up at the maximum duration,
+a tool's end or transfer action) the session ends after that line has played.
+"""
 
 import asyncio
-import contextlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from realtime import protocol
-from realtime.session.bargein import audio_ms, playback_remaining_s
-from realtime.session.turns import AssistantTurn
+from realtime.session.config import SessionSetup
+from realtime.session.lifecycle import Lifecycle
+from realtime.session.playback import Playback
+from realtime.session.responder import Responder
+from realtime.session.timers import TaskGroup, Timer
+from realtime.session.transcript import Transcript
 
 logger = logging.getLogger(__name__)
 
@@ -18,38 +24,6 @@ WRAP_UP_TIMEOUT_S = 30.0
 # Never wait longer than this for buffered bot audio to finish playing before ending.
 PLAYBACK_DRAIN_MAX_S = 15.0
 TAG_CLOSING = "closing"  # a response after which the session ends
-
-
-class Timer:
-    """Runs a coroutine after a delay; restarting or cancelling drops the pending run."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._task: asyncio.Task | None = None
-
-    @property
-    def pending(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    def start(self, delay_s: float, callback: Callable[[], Awaitable[None]]) -> None:
-        self.cancel()
-        self._task = asyncio.create_task(self._run(delay_s, callback), name=self.name)
-
-    def cancel(self) -> None:
-        task, self._task = self._task, None
-        if task is not None and task is not asyncio.current_task() and not task.done():
-            task.cancel()
-
-    async def _run(
-        self, delay_s: float, callback: Callable[[], Awaitable[None]]
-    ) -> None:
-        await asyncio.sleep(max(0.0, delay_s))
-        try:
-            await callback()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("Timer %s failed", self.name)
 
 
 class IdlePolicy:
@@ -76,78 +50,135 @@ class IdlePolicy:
         return "end"
 
 
-async def cancel_tasks(tasks: list[asyncio.Task], timeout_s: float = 2.0) -> None:
-    """Cancel `tasks` (except the current one) and wait for them, bounded."""
-    current = asyncio.current_task()
-    todo = [t for t in tasks if t is not current and not t.done()]
-    for task in todo:
-        task.cancel()
-    if todo:
-        with contextlib.suppress(Exception):
-            await asyncio.wait(todo, timeout=timeout_s)
+class Limits:
+    def __init__(
+        self,
+        setup: SessionSetup,
+        lifecycle: Lifecycle,
+        responder: Responder,
+        playback: Playback,
+        transcript: Transcript,
+        tasks: TaskGroup,
+        *,
+        tools_pending: Callable[[], bool],
+        request_end: Callable[..., Any],
+    ) -> None:
+        self._setup, self._lifecycle, self._responder = setup, lifecycle, responder
+        self._playback, self._transcript, self._tasks = playback, transcript, tasks
+        self._tools_pending, self._request_end = tools_pending, request_end
+        self.idle = IdlePolicy(
+            setup.idle_reminder_after_s,
+            setup.idle_reminder_max,
+            setup.idle_reminder_text,
+        )
+        # The service's own idle timeout (server VAD `idle_timeout_ms`) replaces ours.
+        self._service_idle = bool((setup.turn_detection or {}).get("idle_timeout_ms"))
+        self.closing_reason: str | None = None
+        self._idle_timer = Timer("idle-reminder")
+        self._max_timer = Timer("max-duration")
+        self._wrap_up_timer = Timer("wrap-up")
 
+    def start(self, *, wait_for_caller: bool) -> None:
+        self._max_timer.start(self._setup.max_session_s, self._on_max_duration)
+        if wait_for_caller:
+            self._start_idle_timer()
 
-class TurnLimits:
-    """Idle reminders, the maximum duration, and closing lines that end the session."""
+    def stop(self) -> None:
+        for timer in (self._idle_timer, self._max_timer, self._wrap_up_timer):
+            timer.cancel()
 
-    async def _on_max_duration(self) -> None:
-        self.idle_timer.cancel()
-        text = self.setup.wrap_up_message.strip()
-        if not text:
-            self.request_end(reason="max_duration")
-            return
-        await self._close_with_line(text, "max_duration")
-        self.wrap_up_timer.start(WRAP_UP_TIMEOUT_S, self._wrap_up_timeout)
+    def caller_active(self) -> None:
+        self.idle.caller_active()
+        self._idle_timer.cancel()
 
-    async def _wrap_up_timeout(self) -> None:
-        self.request_end(reason=self.closing_reason or "max_duration")
+    def response_started(self) -> None:
+        self._idle_timer.cancel()
 
-    async def _close_with_line(self, text: str, reason: str) -> None:
+    def settled(self) -> bool:
+        """Nothing running or queued: the bot has finished its turn."""
+        return (
+            not self._responder.busy
+            and not self._responder.pending
+            and not self._tools_pending()
+            and self.closing_reason is None
+            and not self._lifecycle.ending
+        )
+
+    def after_response(self, tag: str | None) -> bool:
+        """A response is done; True when the bot's turn is over (nothing else pending)."""
+        if tag == TAG_CLOSING:
+            self._wrap_up_timer.cancel()
+            self._tasks.spawn(
+                self._end_after_playback(self.closing_reason or "client_ended"),
+                name="end-after-playback",
+            )
+            return False
+        if not self.settled():
+            return False
+        self._start_idle_timer()
+        return True
+
+    async def closing_line_lost(self) -> None:
+        """The closing line will not be spoken (rejected, or cut by a reconnect): end now."""
+        self._request_end(reason=self.closing_reason or "client_ended")
+
+    async def on_service_idle_timeout(self, event: dict[str, Any]) -> None:
+        """`input_audio_buffer.timeout_triggered`: the service reminds the caller itself."""
+        if self.idle.next_action() == "end":
+            self._request_end(reason="idle")
+
+    async def close_with_line(self, text: str, reason: str) -> None:
         """Speak `text` verbatim, then end the session with `reason`."""
         await self._close_after(protocol.exact_line_response(text), reason)
 
-    async def _close_with_model_reply(self, reason: str) -> None:
+    async def close_with_model_reply(self, reason: str) -> None:
         """Let the model answer once more, then end the session with `reason`."""
         await self._close_after(protocol.response_create(), reason)
+
+    async def on_action(self, reason: str, closing_line: str) -> None:
+        """A tool ended the call (`end_session`, `transfer_call`)."""
+        if closing_line:
+            await self.close_with_line(closing_line, reason)
+        else:
+            await self.close_with_model_reply(reason)
 
     async def _close_after(self, response_create: dict[str, Any], reason: str) -> None:
         if self.closing_reason is not None:
             return
         self.closing_reason = reason
-        self.idle_timer.cancel()
-        await self._request_response(response_create, tag=TAG_CLOSING)
+        self._idle_timer.cancel()
+        await self._responder.request(response_create, tag=TAG_CLOSING)
+
+    async def _on_max_duration(self) -> None:
+        self._idle_timer.cancel()
+        text = self._setup.wrap_up_message.strip()
+        if not text:
+            self._request_end(reason="max_duration")
+            return
+        await self.close_with_line(text, "max_duration")
+        self._wrap_up_timer.start(WRAP_UP_TIMEOUT_S, self._wrap_up_timeout)
+
+    async def _wrap_up_timeout(self) -> None:
+        self._request_end(reason=self.closing_reason or "max_duration")
 
     async def _end_after_playback(self, reason: str) -> None:
-        turn = self.conversation.last_audio_turn()
-        wait_s = self._playback_remaining_s(turn) if turn else 0.0
-        await asyncio.sleep(min(wait_s, PLAYBACK_DRAIN_MAX_S))
-        self.request_end(reason=reason)
-
-    def _settled(self) -> bool:
-        """Nothing running or queued: the bot has finished its turn."""
-        return (
-            not self.responses.busy
-            and not self.responses.pending
-            and not self._tool_batch_pending()
-            and self.closing_reason is None
-            and not self.ended
-        )
-
-    def _playback_remaining_s(self, turn: AssistantTurn) -> float:
-        sent_ms = audio_ms(turn.audio_bytes, self.setup.bytes_per_ms)
-        return playback_remaining_s(time.monotonic(), turn.first_audio_at, sent_ms)
+        turn = self._transcript.conversation.last_audio_turn()
+        await asyncio.sleep(min(self._playback.remaining_s(turn), PLAYBACK_DRAIN_MAX_S))
+        self._request_end(reason=reason)
 
     def _start_idle_timer(self) -> None:
-        if not self.idle.enabled or self.ended or self.closing_reason is not None:
+        if self._service_idle or not self.idle.enabled or self.closing_reason:
             return
-        turn = self.conversation.last_audio_turn()
-        drain_s = self._playback_remaining_s(turn) if turn else 0.0
-        self.idle_timer.start(drain_s + self.idle.after_s, self._on_idle)
+        if self._lifecycle.ending:
+            return
+        turn = self._transcript.conversation.last_audio_turn()
+        drain_s = self._playback.remaining_s(turn)
+        self._idle_timer.start(drain_s + self.idle.after_s, self._on_idle)
 
     async def _on_idle(self) -> None:
-        if not self._settled():
+        if not self.settled():
             return
         if self.idle.next_action() == "remind":
-            await self._request_response(protocol.exact_line_response(self.idle.text))
+            await self._responder.request(protocol.exact_line_response(self.idle.text))
         else:
-            self.request_end(reason="idle")
+            self._request_end(reason="idle")

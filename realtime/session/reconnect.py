@@ -1,16 +1,28 @@
 """Carrying a conversation over to a new upstream connection.
 
-The upstream caps a session at 60 minutes (`session_expired`, then close 1001). The relay opens
-a new connection, sends the same `session.update`, and re-creates the history as text items:
-caller turns as `input_text`, bot turns as `output_text` (assistant audio cannot be created,
-protocol reference §3.3, §7), tool calls as a short system note.
+The upstream caps a session at 60 minutes (`session_expired`, then close 1001). The relay
+opens a new connection (retried with jittered backoff while the caller's audio is held),
+sends the same `session.update`, and re-creates the history as text items: caller turns as
+`input_text`, bot turns as `output_text` (assistant audio cannot be created, protocol
+reference §3.3, §7), tool calls as a short system note.
 """
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from realtime import protocol
+from realtime.session.caller import CallerInput
+from realtime.session.latency import TurnClock
+from realtime.session.lifecycle import Lifecycle, Phase
+from realtime.session.limits import Limits
+from realtime.session.link import UpstreamLink
+from realtime.session.playback import CUT_RECONNECT, Playback
+from realtime.session.responder import Responder
+from realtime.session.timers import TaskGroup
+from realtime.session.toolcalls import ToolCalls
+from realtime.session.transcript import Transcript
 from realtime.session.turns import AssistantTurn, ToolTurn, Turn, UserTurn
 from realtime.upstream import UpstreamConnectError
 
@@ -18,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 # Proactively move to a fresh connection between turns after this long (the cap is 60 min).
 UPSTREAM_RECONNECT_AFTER_S = 55 * 60
-# Keep at most this much caller audio while the new connection is being set up.
-RECONNECT_AUDIO_BUFFER_MS = 5000
 # Re-seed at most this many recent turns (older context is dropped to stay in the window).
 RESEED_MAX_TURNS = 200
 TOOL_NOTE_MAX_CHARS = 1000
@@ -45,76 +55,103 @@ def seed_events(turns: list[Turn]) -> list[dict[str, Any]]:
 
 
 class Reconnection:
-    """Moving a live session to a new upstream connection (cap reached or proactively)."""
+    def __init__(
+        self,
+        session: dict[str, Any],
+        lifecycle: Lifecycle,
+        link: UpstreamLink,
+        parts: "ReconnectParts",
+        tasks: TaskGroup,
+        *,
+        after_s: float,
+        request_end: Callable[..., Any],
+    ) -> None:
+        self._session, self._lifecycle, self._link = session, lifecycle, link
+        self._parts, self._tasks = parts, tasks
+        self.after_s = after_s
+        self._request_end = request_end
+        self.count = 0
 
-    def _schedule_reconnect(self, why: str) -> None:
-        if self._reconnect_task is None or self._reconnect_task.done():
-            self._reconnect_task = self._spawn(
-                self._reconnect(why), name="upstream-reconnect"
-            )
+    def schedule(self, why: str) -> None:
+        """Move to a new connection (once; a reconnect already under way covers it)."""
+        if self._lifecycle.is_live:
+            self._lifecycle.transition(Phase.RECONNECTING, why)
+            self._tasks.spawn(self._reconnect(), name="upstream-reconnect")
 
-    async def _reconnect(self, why: str) -> None:
-        """Move the conversation to a new upstream connection; the Session row stays the same."""
-        logger.info(
-            "Session %s: reconnecting upstream (%s)", self.setup.session_id, why
-        )
-        self._ready.clear()
-        old, self.upstream = self.upstream, None
-        if old is not None:
-            await old.close()
-        self._settle_for_reconnect()
-        lost_response = self.responses.reset()
+    def between_turns(self) -> None:
+        """Move to a fresh connection before the upstream's hard cap, while nobody speaks."""
+        connected_at = self._link.connected_at
+        if connected_at is not None and time.monotonic() - connected_at >= self.after_s:
+            self.schedule("proactive, before the model's session cap")
+
+    async def _reconnect(self) -> None:
+        """Move the conversation to a new upstream connection; the Session row stays."""
+        parts = self._parts
+        await self._link.drop()
+        parts.settle_for_reconnect()
+        lost_response = parts.responder.reset()
         try:
-            client = await self._connect()
+            await self._link.connect_with_retries()
         except UpstreamConnectError as exc:
             detail = f"Reconnecting to the model failed: {exc}"
-            self.request_end(
+            self._request_end(
                 status="failed", reason="upstream_error", detail=detail, error=detail
             )
             return
-        self.upstream, self._expiring = client, False
-        self.reconnects += 1
-        self._reset_connection_state()
-        await self._send_on(client, protocol.session_update(self.setup.session))
-        for event in seed_events(self.conversation.turns):
-            await self._send_on(client, event)
-        self._ready.set()
-        await self._flush_audio_backlog()
-        next_event = self.responses.take_next()
-        if next_event is not None:
-            await self._send_on(client, next_event)
-        elif lost_response and self.closing_reason is None:
-            await self._request_response(
+        if self._lifecycle.ending:
+            return
+        self.count += 1
+        parts.clock.reset()
+        parts.caller.connection_lost()
+        await self._link.send_now(protocol.session_update(self._session))
+        for event in seed_events(parts.transcript.conversation.turns):
+            await self._link.send_now(event)
+        self._lifecycle.transition(Phase.LIVE, "reconnected")
+        await parts.caller.send_held_audio()
+        if await parts.responder.resume():
+            return
+        if lost_response and parts.limits.closing_reason is None:
+            await parts.responder.request(
                 protocol.response_create()
             )  # answer the caller
         elif lost_response:
-            self.request_end(reason=self.closing_reason)  # the closing line was cut off
+            await parts.limits.closing_line_lost()
 
-    def _maybe_reconnect_between_turns(self) -> None:
-        """Move to a fresh connection before the upstream's hard cap, while nobody speaks."""
-        client = self.upstream
-        if client is None or client.connected_at is None or self.closing_reason:
-            return
-        if time.monotonic() - client.connected_at >= self.reconnect_after_s:
-            self._schedule_reconnect("proactive, before the model's session cap")
 
-    def _settle_for_reconnect(self) -> None:
+class ReconnectParts:
+    """The components a reconnect settles and resumes (each through its own methods)."""
+
+    def __init__(
+        self,
+        *,
+        transcript: Transcript,
+        playback: Playback,
+        tools: ToolCalls,
+        responder: Responder,
+        caller: CallerInput,
+        clock: TurnClock,
+        limits: Limits,
+        complete: Callable[[AssistantTurn], None],
+    ) -> None:
+        self.transcript, self.playback, self.tools = transcript, playback, tools
+        self.responder, self.caller, self.clock = responder, caller, clock
+        self.limits, self._complete = limits, complete
+
+    def settle_for_reconnect(self) -> None:
         """Before a new connection: nothing more will come for items in flight."""
-        self._abandon_truncations()
-        # Calls of an unfinished response cannot be answered on the new connection.
-        self._tool_batches_sent.update(
-            t.response_id for t in self.conversation.tool_turns()
-        )
-        for turn in self.conversation.turns:
+        self.playback.abandon(CUT_RECONNECT)
+        self.tools.abandon_unanswered()
+        for turn in self.transcript.conversation.turns:
             if isinstance(turn, AssistantTurn):
                 turn.previous_connection = True
             if isinstance(turn, UserTurn) and not turn.stored:
                 turn.complete = True
-                self._store_turn(turn)
+                self.transcript.store(turn)
             elif isinstance(turn, AssistantTurn) and not turn.done:
                 if turn.text or turn.audio_bytes:
-                    turn.interrupted = True
-                    turn.heard_text = turn.heard_text or turn.text
-                    self._complete_assistant(turn)
+                    if not turn.interrupted:  # text only: it was shown whole
+                        turn.interrupted, turn.cut_reason = True, CUT_RECONNECT
+                        turn.heard_text = turn.text
+                    self._complete(turn)
             elif isinstance(turn, AssistantTurn) and not turn.stored:
-                self._store_turn(turn)
+                self.transcript.store(turn)

@@ -2,7 +2,9 @@
 
 Pure bookkeeping. A response is "busy" from the moment we send `response.create` until its
 `response.done` (server VAD may also start responses on its own; those count too). A
-rejected create (`conversation_already_has_active_response`) goes back to the queue front.
+rejected create (`conversation_already_has_active_response`) goes back to the queue front; a
+create refused for any other reason (`invalid_value`, ...) is dropped and frees the queue, so
+the next request goes out. Requests are told apart by their `event_id`.
 Each request may carry a tag (e.g. "closing") that comes back when its response is done.
 """
 
@@ -83,6 +85,16 @@ class ResponseQueue:
         self._last_sent = None
         self._queue.appendleft(req)
         return None if self.busy else self._next()
+
+    def on_failed(self, event_id: str | None) -> tuple[bool, str | None, Event | None]:
+        """A create was refused outright: (was it ours, its tag, next event to send)."""
+        req = self._in_flight
+        if req is None or not event_id or req.event.get("event_id") != event_id:
+            return False, None, None
+        self._in_flight = None
+        if self._last_sent is req:
+            self._last_sent = None
+        return True, req.tag, self._next()
 
     def reset(self) -> bool:
         """Forget the active/in-flight response (new connection); True if one was lost."""

@@ -1,166 +1,196 @@
-"""The live session: one caller, one upstream model connection, everything stored as it completes.
+"""The live session: one caller, one upstream model connection, everything stored as it
+completes. See README.md beside this file for the phases and who owns what.
 
 Transport independent: the runner talks to its caller through a `Transport` (the browser
-consumer today, a phone transport later) and to the model through `UpstreamClient`. Upstream
-events are handled in `handlers.py` and `assistant.py`, caller input and barge-in in
-`caller.py`, tool calls in `toolcalls.py`, idle/duration limits in `limits.py`, the move to
-a new connection in `reconnect.py`; this module owns the state and the start and the end.
+consumer, a phone stream) and to the model through `UpstreamLink`. It composes the
+components, routes every upstream event through one dispatch table, and owns the start and
+the end; each concern's state lives in its component.
 """
 
 import asyncio
 import logging
 import os
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from decimal import Decimal
 from typing import Any
 
-from botbuilder.pricing import Usage
-from botbuilder.tools import ToolContext
 from realtime import protocol
 from realtime.session.assistant import AssistantOutput
 from realtime.session.caller import CallerInput
 from realtime.session.config import SessionSetup
-from realtime.session.handlers import UpstreamHandlers
-from realtime.session.limits import IdlePolicy, Timer, TurnLimits, cancel_tasks
-from realtime.session.reconnect import UPSTREAM_RECONNECT_AFTER_S, Reconnection
-from realtime.session.responses import ResponseQueue
-from realtime.session.store import SessionStore
+from realtime.session.latency import TurnClock
+from realtime.session.lifecycle import Lifecycle, Phase
+from realtime.session.limits import TAG_CLOSING, Limits
+from realtime.session.link import UpstreamLink
+from realtime.session.listening import Listening
+from realtime.session.outbox import CallerOutbox, Observer
+from realtime.session.playback import CUT_DISCONNECT, Playback
+from realtime.session.reconnect import (
+    UPSTREAM_RECONNECT_AFTER_S,
+    Reconnection,
+    ReconnectParts,
+)
+from realtime.session.responder import Responder
+from realtime.session.timers import TaskGroup
 from realtime.session.toolcalls import ToolCalls
-from realtime.session.transport import CLOSE_NORMAL, Recorder, Transport
-from realtime.session.turns import AssistantTurn, Conversation, ToolTurn, UserTurn
-from realtime.upstream import UpstreamClient, UpstreamConnectError
+from realtime.session.transcript import Store, Transcript
+from realtime.session.transport import Recorder, Transport, close_code_for
+from realtime.session.usage import UsageMeter
+from realtime.session.watchdog import UpstreamWatchdog
+from realtime.upstream import UpstreamConnectError
 
 logger = logging.getLogger(__name__)
 
-# Sees every event sent to the caller (not audio): e.g. a live monitor's group_send.
-Observer = Callable[[dict[str, Any]], Awaitable[None]]
-# Wait this long for a reconnect to finish before giving up on an outgoing event.
-UPSTREAM_READY_TIMEOUT_S = 15.0
 CLOSE_GOING_AWAY = 1001  # what the upstream sends when its 60-minute cap is reached
 
+# Known events the relay has no use for (not logged).
+IGNORED_EVENTS = frozenset(
+    {
+        "session.created",
+        "session.updated",
+        "conversation.created",
+        "conversation.item.truncated",
+        "conversation.item.deleted",
+        "conversation.item.retrieved",
+        "response.content_part.added",
+        "response.content_part.done",
+        "response.output_audio.done",
+        "response.function_call_arguments.delta",
+        "input_audio_buffer.cleared",
+        "input_audio_buffer.dtmf_event_received",
+    }
+)
 
-class SessionRunner(
-    UpstreamHandlers, AssistantOutput, CallerInput, ToolCalls, TurnLimits, Reconnection
-):
-    """One live session. Mixins hold the event handlers; state lives here."""
+
+class SessionRunner:
+    """One live session, composed of components that own their state."""
 
     def __init__(
         self,
         setup: SessionSetup,
         transport: Transport,
-        store: SessionStore,
+        store: Store,
         *,
         recorder: Recorder | None = None,
         ended_extra: dict[str, Any] | None = None,  # more fields for `session.ended`
         observer: Observer | None = None,
     ) -> None:
         self.setup = setup
-        self.transport = transport
-        self.store = store
-        self.recorder = recorder
         self.ended_extra = ended_extra or {}
-        self.observer = observer
-        self.conversation = Conversation()
-        self.responses = ResponseQueue()
-        self.idle = IdlePolicy(
-            setup.idle_reminder_after_s,
-            setup.idle_reminder_max,
-            setup.idle_reminder_text,
+        self.recorder = recorder
+        self.lifecycle = Lifecycle(setup.session_id)
+        self.outbox = CallerOutbox(transport, observer)
+        self.tasks = TaskGroup()
+        self.clock = TurnClock(self.outbox, setup.endpointing_ms)
+        self.transcript = Transcript(store)
+        self.watchdog = UpstreamWatchdog(
+            on_slow=self._model_slow, on_silent=self._model_silent
         )
-        self.idle_timer = Timer("idle-reminder")
-        self.max_timer = Timer("max-duration")
-        self.wrap_up_timer = Timer("wrap-up")
-        self.upstream: UpstreamClient | None = None
-        self.reconnect_after_s: float = UPSTREAM_RECONNECT_AFTER_S
-        self.reconnects = 0
-        self.usage = Usage()
-        self.cost_usd = Decimal(0)
-        self.turn_count = 0
-        self.ended = False
-        self.end_status = ""
-        self.end_reason = ""
-        self.closing_reason: str | None = None
-        self.transfer_requested = False
-        self.tool_context = ToolContext(
-            session_id=setup.session_id,
-            bot_id=setup.bot_id,
-            variables=dict(setup.variables),
-            knowledge=setup.knowledge,
+        self.link = UpstreamLink(
+            setup.target,
+            self.lifecycle,
+            self.outbox,
+            on_event=self._dispatch,
+            on_close=self._on_upstream_close,
+            debug=setup.debug,
         )
-        self._t0 = time.monotonic()
-        self._ready = asyncio.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self.responder = Responder(self.link, self.watchdog)
+        self.playback = Playback(
+            setup, self.transcript, self.outbox, self.link, self.clock, recorder
+        )
+        self.tools = ToolCalls(
+            setup,
+            self.transcript,
+            self.outbox,
+            self.link,
+            self.responder,
+            self.tasks,
+            self.clock.now_ms,
+            on_action=lambda reason, line: self.limits.on_action(reason, line),
+        )
+        self.limits = Limits(
+            setup,
+            self.lifecycle,
+            self.responder,
+            self.playback,
+            self.transcript,
+            self.tasks,
+            tools_pending=self.tools.batch_pending,
+            request_end=self.request_end,
+        )
+        self.caller = CallerInput(
+            setup,
+            self.lifecycle,
+            self.link,
+            self.responder,
+            self.transcript,
+            self.outbox,
+            self.clock,
+            recorder,
+            on_caller_active=self.limits.caller_active,
+        )
+        self.listening = Listening(
+            setup,
+            self.transcript,
+            self.outbox,
+            self.clock,
+            self.playback,
+            on_caller_active=self.limits.caller_active,
+            on_committed=self.caller.committed,
+        )
+        self.assistant = AssistantOutput(
+            setup,
+            self.transcript,
+            self.outbox,
+            self.playback,
+            self.tools,
+            self.clock.now_ms,
+        )
+        self.meter = UsageMeter(setup.model, setup.prices, store, self.outbox)
+        self.reconnection = Reconnection(
+            setup.session,
+            self.lifecycle,
+            self.link,
+            ReconnectParts(
+                transcript=self.transcript,
+                playback=self.playback,
+                tools=self.tools,
+                responder=self.responder,
+                caller=self.caller,
+                clock=self.clock,
+                limits=self.limits,
+                complete=self.assistant.complete,
+            ),
+            self.tasks,
+            after_s=UPSTREAM_RECONNECT_AFTER_S,
+            request_end=self.request_end,
+        )
+        self._handlers = self._dispatch_table()
+        self._unknown_types: set[str] = set()
         self._end_task: asyncio.Task | None = None
-        self._reconnect_task: asyncio.Task | None = None
-        self._expiring = False
-        self._init_caller_state()
-        self._init_handler_state()
-        self._init_tool_state()
 
-    # --- clock & helpers -----------------------------------------------------------------
+    # --- what the caller's transport calls -----------------------------------------------
 
-    def now_ms(self) -> int:
-        """Milliseconds since the session started."""
-        return int((time.monotonic() - self._t0) * 1000)
+    async def on_caller_audio(self, audio: bytes) -> None:
+        await self.caller.on_audio(audio)
 
-    def _spawn(self, coro, name: str = "session-task") -> asyncio.Task:
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+    async def on_caller_text(self, text: str) -> None:
+        await self.caller.on_text(text)
 
-    async def _to_caller(self, event: dict[str, Any]) -> None:
-        await self.transport.send_event(event)
-        if self.observer is not None:
-            try:
-                await self.observer(event)
-            except Exception:
-                logger.exception("Session observer failed")
+    async def on_caller_dtmf(self, digits: str) -> None:
+        await self.caller.on_dtmf(digits)
 
-    async def _error_to_caller(
-        self, reason: str, code: str, fatal: bool = False
+    async def on_commit(self) -> None:
+        await self.caller.on_commit()
+
+    async def on_clear(self) -> None:
+        await self.caller.on_clear()
+
+    async def on_playback(
+        self, item_id: str, played_ms: int, *, interrupted: bool = False
     ) -> None:
-        await self._to_caller(
-            {"type": "error", "reason": reason, "code": code, "fatal": fatal}
-        )
+        await self.playback.caller_cut(item_id, played_ms, interrupted)
 
-    def _store_turn(self, turn: UserTurn | AssistantTurn | ToolTurn) -> None:
-        turn.stored = True
-        self.store.append_item(turn.record())
-
-    async def _send_upstream(self, event: dict[str, Any]) -> bool:
-        """Send to the model, waiting out a reconnect; False if the event could not go."""
-        if not self._ready.is_set():
-            try:
-                await asyncio.wait_for(self._ready.wait(), UPSTREAM_READY_TIMEOUT_S)
-            except TimeoutError:
-                return False
-        if self.ended or self.upstream is None:
-            return False
-        return await self._send_on(self.upstream, event)
-
-    async def _send_on(self, client: UpstreamClient, event: dict[str, Any]) -> bool:
-        if self.setup.debug:
-            await self._to_caller(
-                {
-                    "type": "upstream.event",
-                    "direction": "out",
-                    "event": protocol.strip_audio(event),
-                }
-            )
-        return await client.send(event)
-
-    async def _request_response(
-        self, event: dict[str, Any], tag: str | None = None
-    ) -> None:
-        """Send `response.create` now, or after the active response is done."""
-        to_send = self.responses.request(event, tag)
-        if to_send is not None:
-            await self._send_upstream(to_send)
-
-    # --- lifecycle -----------------------------------------------------------------------
+    # --- start ---------------------------------------------------------------------------
 
     async def start(self, announce: dict[str, Any] | None = None) -> bool:
         """Connect, configure the model, send `announce` to the caller, greet.
@@ -168,7 +198,7 @@ class SessionRunner(
         False (and the session ended as failed) if the model cannot be reached.
         """
         try:
-            self.upstream = await self._connect()
+            await self.link.connect()
         except UpstreamConnectError as exc:
             await self.end(
                 status="failed",
@@ -177,45 +207,172 @@ class SessionRunner(
                 error=str(exc),
             )
             return False
-        await self._send_on(self.upstream, protocol.session_update(self.setup.session))
+        if self.lifecycle.ending:  # ended while connecting
+            await self.link.drop()
+            return False
+        await self.link.send_now(protocol.session_update(self.setup.session))
         if announce is not None:
-            await self._to_caller(announce)
-        self._ready.set()
-        self.max_timer.start(self.setup.max_session_s, self._on_max_duration)
+            await self.outbox.event(announce)
+        self.lifecycle.transition(Phase.LIVE, "connected")
         mode, greeting = self.setup.greeting_mode, self.setup.greeting
+        self.limits.start(wait_for_caller=mode not in ("bot_greeting", "model_first"))
         if mode == "bot_greeting" and greeting:
-            await self._request_response(protocol.exact_line_response(greeting))
+            await self.responder.request(protocol.exact_line_response(greeting))
         elif mode == "model_first":
-            await self._request_response(protocol.response_create())
-        else:
-            self._start_idle_timer()
+            await self.responder.request(protocol.response_create())
+        await self.caller.send_held_audio()
         return True
 
-    async def _connect(self) -> UpstreamClient:
-        client: UpstreamClient | None = None
+    # --- upstream events -----------------------------------------------------------------
 
-        async def on_event(event: dict[str, Any]) -> None:
-            await self._on_upstream_event(client, event)
+    def _dispatch_table(self) -> dict[str, Any]:
+        listen, out = self.listening, self.assistant
+        return {
+            "error": self._on_error,
+            "input_audio_buffer.speech_started": listen.on_speech_started,
+            "input_audio_buffer.speech_stopped": listen.on_speech_stopped,
+            "input_audio_buffer.committed": listen.on_committed,
+            "input_audio_buffer.timeout_triggered": self.limits.on_service_idle_timeout,
+            "conversation.item.added": listen.on_item_added,
+            "conversation.item.created": listen.on_item_added,
+            "conversation.item.done": listen.on_item_added,
+            "conversation.item.input_audio_transcription.delta": (
+                listen.on_transcription_delta
+            ),
+            "conversation.item.input_audio_transcription.completed": (
+                listen.on_transcription_completed
+            ),
+            "conversation.item.input_audio_transcription.failed": (
+                listen.on_transcription_failed
+            ),
+            "response.created": self._on_response_created,
+            "response.done": self._on_response_done,
+            "response.output_item.added": out.on_item_added,
+            "response.output_item.done": out.on_item_done,
+            "response.output_audio.delta": self.playback.on_audio_delta,
+            "response.output_audio_transcript.delta": out.on_text_delta,
+            "response.output_audio_transcript.done": out.on_audio_transcript_done,
+            "response.output_text.delta": out.on_text_delta,
+            "response.output_text.done": out.on_text_done,
+            "response.function_call_arguments.done": out.on_arguments_done,
+            "rate_limits.updated": self._on_rate_limits,
+        }
 
-        async def on_close(code: int | None, reason: str) -> None:
-            await self._on_upstream_close(client, code, reason)
-
-        client = UpstreamClient(self.setup.target, on_event=on_event, on_close=on_close)
-        await client.connect()
-        return client
-
-    async def _on_upstream_close(
-        self, client: UpstreamClient, code: int | None, reason: str
-    ) -> None:
-        if client is not self.upstream or self.ended:
+    async def _dispatch(self, event: dict[str, Any]) -> None:
+        if self.lifecycle.ending:
             return
-        if self._expiring or code == CLOSE_GOING_AWAY:
-            self._schedule_reconnect("the model session reached its time limit")
+        self.watchdog.kick()
+        etype = event.get("type")
+        handler = self._handlers.get(etype) if isinstance(etype, str) else None
+        if handler is not None:
+            await handler(event)
+        elif etype not in IGNORED_EVENTS and etype not in self._unknown_types:
+            self._unknown_types.add(etype)
+            logger.info("Ignoring upstream event type %r", etype)
+
+    async def _on_error(self, event: dict[str, Any]) -> None:
+        code, event_id = protocol.error_code(event), protocol.error_event_id(event)
+        if code == protocol.ERROR_CANCEL_NOT_ACTIVE:
+            logger.debug("response.cancel raced the end of the response; harmless")
             return
-        detail = f"The connection to the model closed unexpectedly (code {code}{', ' + reason if reason else ''})."
+        if code == protocol.ERROR_ACTIVE_RESPONSE:
+            await self.responder.on_rejected(event_id)
+            return
+        if code == protocol.ERROR_SESSION_EXPIRED:
+            self.reconnection.schedule("session_expired")
+            return
+        message = protocol.error_message(event)
+        request = self.link.request_type(event_id)
+        logger.warning(
+            "Session %s: upstream error %s on %s: %s",
+            self.setup.session_id,
+            code,
+            request or "an unknown request",
+            message,
+        )
+        if request == "response.create":
+            ours, tag = await self.responder.on_failed(event_id)
+            if ours:
+                await self.outbox.error(
+                    f"The model could not answer ({message}). Please say it again.",
+                    code or "response_rejected",
+                )
+                if tag == TAG_CLOSING:
+                    await self.limits.closing_line_lost()
+                else:
+                    self.limits.after_response(tag)
+                return
+        await self.outbox.error(
+            f"The model reported an error: {message}", code or "upstream_error"
+        )
+
+    async def _on_response_created(self, event: dict[str, Any]) -> None:
+        response_id = (event.get("response") or {}).get("id") or ""
+        self.responder.on_created(response_id)
+        self.clock.response_created(response_id)
+        self.limits.response_started()
+
+    async def _on_response_done(self, event: dict[str, Any]) -> None:
+        response = event.get("response") or {}
+        response_id = response.get("id") or ""
+        self.clock.response_done(response_id)
+        await self.assistant.on_response_done(response)
+        await self.meter.add_response(response)
+        await self._report_unfinished(response)
+        tag = await self.responder.on_done(response_id)
+        await self.tools.response_done(response_id)
+        if self.limits.after_response(tag):
+            self.reconnection.between_turns()
+
+    async def _report_unfinished(self, response: dict[str, Any]) -> None:
+        """Tell the caller why a response failed or stopped short (not when cancelled)."""
+        status = response.get("status")
+        details = response.get("status_details") or {}
+        if status == "failed":
+            error = details.get("error") or {}
+            what = error.get("message") or error.get("code") or "unknown error"
+            await self.outbox.error(
+                f"The model's reply failed: {what}",
+                error.get("code") or "response_failed",
+            )
+        elif status == "incomplete":
+            reason = details.get("reason") or "unknown"
+            await self.outbox.error(
+                f"The model's reply stopped short ({reason.replace('_', ' ')}).",
+                f"response_incomplete_{reason}",
+            )
+
+    async def _on_rate_limits(self, event: dict[str, Any]) -> None:
+        await self.outbox.event(
+            {"type": "rate_limits", "rate_limits": event.get("rate_limits") or []}
+        )
+
+    async def _on_upstream_close(self, code: int | None, reason: str) -> None:
+        if self.lifecycle.phase is not Phase.LIVE:
+            return  # ending, or a reconnect already replaces this connection
+        if code == CLOSE_GOING_AWAY:
+            self.reconnection.schedule("the model session reached its time limit")
+            return
+        detail = (
+            f"The connection to the model closed unexpectedly (code {code}"
+            f"{', ' + reason if reason else ''})."
+        )
         self.request_end(
             status="failed", reason="upstream_error", detail=detail, error=detail
         )
+
+    async def _model_slow(self) -> None:
+        await self.outbox.error(
+            "The model is taking longer than usual to answer.", "model_slow"
+        )
+
+    async def _model_silent(self) -> None:
+        detail = "The model stopped answering."
+        self.request_end(
+            status="failed", reason="upstream_timeout", detail=detail, error=detail
+        )
+
+    # --- the end -------------------------------------------------------------------------
 
     def request_end(self, **kwargs: Any) -> asyncio.Task:
         """Start ending the session (idempotent); see `end`."""
@@ -236,23 +393,22 @@ class SessionRunner(
         status: str = "completed",
         detail: str = "",
         error: str | None = None,
-        close_code: int = CLOSE_NORMAL,
     ) -> None:
-        self.ended, self.end_status, self.end_reason = True, status, reason
-        self._ready.set()  # release anyone waiting to send; they will see `ended`
-        for timer in (self.idle_timer, self.max_timer, self.wrap_up_timer):
-            timer.cancel()
-        self._abandon_truncations()
-        await cancel_tasks(list(self._tasks))
-        if self.upstream is not None:
-            await self.upstream.close()
-        self._flush_unstored_turns()
+        self.lifecycle.transition(Phase.CLOSING, reason)
+        self.limits.stop()
+        self.watchdog.disarm()
+        self.playback.abandon(CUT_DISCONNECT)
+        await self.tasks.cancel_all()
+        await self.link.drop()
+        self.transcript.flush_unstored(self.clock.now_ms())
         if error:
-            await self._error_to_caller(error, reason, fatal=True)
+            await self.outbox.error(error, reason, fatal=True)
         await self._finish_recording()
-        await self.store.close(status=status, reason=reason, detail=detail)
+        await self.transcript.store_backend.close(
+            status=status, reason=reason, detail=detail
+        )
         logger.info("Session %s ended: %s (%s)", self.setup.session_id, status, reason)
-        await self._to_caller(
+        await self.outbox.event(
             {
                 "type": "session.ended",
                 "session_id": self.setup.session_id,
@@ -261,27 +417,8 @@ class SessionRunner(
                 **self.ended_extra,
             }
         )
-        await self.transport.close(close_code)
-
-    def _flush_unstored_turns(self) -> None:
-        """Store what completed partly: caller turns whose transcript never came (empty
-        text), replies cut off mid-stream, tool calls that never finished."""
-        for turn in self.conversation.ordered():
-            if turn.stored:
-                continue
-            if isinstance(turn, AssistantTurn):
-                if not turn.done:
-                    turn.done = turn.interrupted = True
-                    turn.heard_text = turn.heard_text or turn.text
-                    turn.ended_ms = self.now_ms()
-                if not turn.text and not turn.audio_bytes:
-                    continue
-            elif isinstance(turn, ToolTurn) and not turn.finished:
-                turn.status, turn.output = (
-                    "error",
-                    '{"error": "the session ended first"}',
-                )
-            self._store_turn(turn)
+        self.lifecycle.transition(Phase.ENDED, reason)
+        await self.outbox.close(close_code_for(status, reason))
 
     async def _finish_recording(self) -> None:
         """Write the recording to a temporary WAV and have it stored with the session."""
@@ -295,7 +432,7 @@ class SessionRunner(
                 "Session %s: writing the recording failed", self.setup.session_id
             )
             return
-        self.store.save_recording(path)
+        self.transcript.store_backend.save_recording(path)
 
 
 def _temporary_wav_path() -> str:

@@ -1,18 +1,26 @@
 """Tool calls: run each completed function call on the server, then answer the model once.
 
 Calls start as soon as their arguments are complete (while the response may still be
-running). When the response that contained them is done and every call has finished, all
-`function_call_output` items are sent, then ONE `response.create` (protocol reference §4).
-A built-in's action (`end_session`, `transfer_call`) makes that response the closing line.
+running) and run concurrently (parallel calls of one response). When the response that
+contained them is done and every call has finished, all `function_call_output` items are
+sent, then ONE `response.create` (protocol reference §4). A slow tool holds nothing: the
+caller may speak meanwhile and the output is delivered when ready. A built-in's action
+(`end_session`, `transfer_call`) makes that response the closing line.
 """
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from botbuilder.tools import ToolOutcome, run_tool
+from botbuilder.tools import ToolContext, ToolOutcome, run_tool
 from realtime import protocol
-from realtime.session.limits import Timer
+from realtime.session.config import SessionSetup
+from realtime.session.link import UpstreamLink
+from realtime.session.outbox import CallerOutbox
+from realtime.session.responder import Responder
+from realtime.session.timers import TaskGroup, Timer
+from realtime.session.transcript import Transcript
 from realtime.session.turns import ToolTurn
 
 logger = logging.getLogger(__name__)
@@ -20,41 +28,66 @@ logger = logging.getLogger(__name__)
 # Speak the tool's "say while working" line if it has not finished after this long.
 SAY_WHILE_WORKING_AFTER_S = 0.8
 SESSION_ACTIONS = {"end_session": "end_session_tool", "transfer_call": "transferred"}
+# (end reason, closing line or "" to let the model say goodbye)
+ActionHandler = Callable[[str, str], Awaitable[None]]
 
 
 class ToolCalls:
-    def _init_tool_state(self) -> None:
-        self._tools_by_name = {t.name: t for t in self.setup.tools}
-        self._tool_responses_done: set[str] = set()
-        self._tool_batches_sent: set[str] = set()
+    def __init__(
+        self,
+        setup: SessionSetup,
+        transcript: Transcript,
+        outbox: CallerOutbox,
+        link: UpstreamLink,
+        responder: Responder,
+        tasks: TaskGroup,
+        now_ms: Callable[[], int],
+        *,
+        on_action: ActionHandler,
+    ) -> None:
+        self._transcript, self._outbox, self._link = transcript, outbox, link
+        self._responder, self._tasks, self._now_ms = responder, tasks, now_ms
+        self._on_action = on_action
+        self._by_name = {t.name: t for t in setup.tools}
+        self.context = ToolContext(
+            session_id=setup.session_id,
+            bot_id=setup.bot_id,
+            variables=dict(setup.variables),
+            knowledge=setup.knowledge,
+        )
+        self._responses_done: set[str] = set()
+        self._answered: set[str] = set()  # responses whose outputs went to the model
 
-    def _tool_batch_pending(self) -> bool:
+    def batch_pending(self) -> bool:
         """Some response's tool calls still wait to be run or answered."""
         return any(
-            t.response_id not in self._tool_batches_sent
-            for t in self.conversation.tool_turns()
+            t.response_id not in self._answered
+            for t in self._transcript.conversation.tool_turns()
         )
 
-    async def _start_tool_call_item(
-        self, item: dict[str, Any], response_id: str
-    ) -> None:
-        """Start the call of a finished `function_call` output item (its arguments unless
-        they were already streamed)."""
-        turn = self.conversation.tool(
+    def abandon_unanswered(self) -> None:
+        """A new connection: calls of the old one cannot be answered there."""
+        self._answered.update(
+            t.response_id for t in self._transcript.conversation.tool_turns()
+        )
+
+    async def start_item(self, item: dict[str, Any], response_id: str) -> None:
+        """Start the call of a finished `function_call` output item."""
+        turn = self._transcript.conversation.tool(
             item.get("id") or "",
             item.get("call_id") or "",
             item.get("name") or "",
             response_id,
         )
         turn.arguments = turn.arguments or item.get("arguments") or ""
-        await self._start_tool_call(turn)
+        await self.start(turn)
 
-    async def _start_tool_call(self, turn: ToolTurn) -> None:
+    async def start(self, turn: ToolTurn) -> None:
         if turn.started or not turn.call_id:
             return
         turn.started = True
-        turn.started_ms = self.now_ms()
-        await self._to_caller(
+        turn.started_ms = self._now_ms()
+        await self._outbox.event(
             {
                 "type": "tool.call",
                 "call_id": turn.call_id,
@@ -62,17 +95,17 @@ class ToolCalls:
                 "arguments": turn.parsed_arguments(),
             }
         )
-        self._spawn(self._run_tool_call(turn), name=f"tool-{turn.name}")
+        self._tasks.spawn(self._run(turn), name=f"tool-{turn.name}")
 
-    async def _run_tool_call(self, turn: ToolTurn) -> None:
-        spec = self._tools_by_name.get(turn.name)
+    async def _run(self, turn: ToolTurn) -> None:
+        spec = self._by_name.get(turn.name)
         say_timer = None
         if spec is not None and spec.say_while_working.strip():
             line = spec.say_while_working.strip()
             say_timer = Timer("say-while-working")
             say_timer.start(
                 SAY_WHILE_WORKING_AFTER_S,
-                lambda: self._request_response(
+                lambda: self._responder.request(
                     protocol.exact_line_response(line, out_of_band=True)
                 ),
             )
@@ -84,7 +117,7 @@ class ToolCalls:
                 )
             else:
                 outcome = await run_tool(
-                    spec=spec, arguments=turn.arguments, context=self.tool_context
+                    spec=spec, arguments=turn.arguments, context=self.context
                 )
         except Exception:
             logger.exception("Tool %s failed unexpectedly", turn.name)
@@ -94,15 +127,12 @@ class ToolCalls:
         finally:
             if say_timer is not None:
                 say_timer.cancel()
-        turn.output, turn.status, turn.duration_ms = (
-            outcome.output,
-            outcome.status,
-            outcome.duration_ms,
-        )
+        turn.output, turn.status = outcome.output, outcome.status
+        turn.duration_ms = outcome.duration_ms
         turn.action, turn.closing_line = outcome.action, outcome.closing_line
-        turn.finished, turn.ended_ms = True, self.now_ms()
-        self._store_turn(turn)
-        await self._to_caller(
+        turn.finished, turn.ended_ms = True, self._now_ms()
+        self._transcript.store(turn)
+        await self._outbox.event(
             {
                 "type": "tool.result",
                 "call_id": turn.call_id,
@@ -112,35 +142,28 @@ class ToolCalls:
                 "duration_ms": turn.duration_ms,
             }
         )
-        await self._maybe_answer_tools(turn.response_id)
+        await self._maybe_answer(turn.response_id)
 
-    async def _tool_response_done(self, response_id: str) -> None:
-        self._tool_responses_done.add(response_id)
-        await self._maybe_answer_tools(response_id)
+    async def response_done(self, response_id: str) -> None:
+        self._responses_done.add(response_id)
+        await self._maybe_answer(response_id)
 
-    async def _maybe_answer_tools(self, response_id: str) -> None:
+    async def _maybe_answer(self, response_id: str) -> None:
         """Once the response is done and all its calls finished: outputs, then one reply."""
-        if (
-            response_id not in self._tool_responses_done
-            or response_id in self._tool_batches_sent
-        ):
+        if response_id not in self._responses_done or response_id in self._answered:
             return
-        calls = self.conversation.tool_turns(response_id)
+        calls = self._transcript.conversation.tool_turns(response_id)
         if not calls or not all(t.finished for t in calls):
             return
-        self._tool_batches_sent.add(response_id)
+        self._answered.add(response_id)
         for turn in calls:
-            await self._send_upstream(
+            await self._link.send(
                 protocol.function_call_output(turn.call_id, turn.output)
             )
         action = next((t for t in calls if t.action in SESSION_ACTIONS), None)
         if action is None:
-            await self._request_response(protocol.response_create())
-            return
-        if action.action == "transfer_call":
-            self.transfer_requested = True
-        reason = SESSION_ACTIONS[action.action]
-        if action.closing_line.strip():
-            await self._close_with_line(action.closing_line.strip(), reason)
+            await self._responder.request(protocol.response_create())
         else:
-            await self._close_with_model_reply(reason)
+            await self._on_action(
+                SESSION_ACTIONS[action.action], action.closing_line.strip()
+            )

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from realtime.session.bargein import heard_prefix
+
 
 @dataclass
 class Turn:
@@ -58,11 +60,25 @@ class AssistantTurn(Turn):
     interrupted: bool = False
     heard_ms: int | None = None  # audio the caller heard before interrupting
     heard_text: str = ""
+    # why the caller heard only part of it: barge_in | disconnect | reconnect ("" if whole)
+    cut_reason: str = ""
     latency_ms: int | None = None
 
     @property
     def text(self) -> str:
         return self.final_text if self.final_text is not None else "".join(self.deltas)
+
+    def sent_ms(self, bytes_per_ms: int) -> int:
+        """Audio passed to the caller so far, in ms."""
+        return self.audio_bytes // bytes_per_ms
+
+    def mark_cut(self, heard_ms: int, reason: str, bytes_per_ms: int) -> None:
+        """The caller heard the first `heard_ms` of this reply, then it ended (`reason`)."""
+        sent_ms = self.sent_ms(bytes_per_ms)
+        generated_ms = self.generated_bytes // bytes_per_ms
+        self.interrupted, self.heard_ms, self.cut_reason = True, heard_ms, reason
+        self.heard_text = heard_prefix(self.text, heard_ms, max(generated_ms, sent_ms))
+        self.ended_ms = (self.started_ms or 0) + heard_ms
 
     def record(self) -> dict[str, Any]:
         return {
@@ -72,6 +88,7 @@ class AssistantTurn(Turn):
             "text": self.text,
             "heard_text": self.heard_text if self.interrupted else "",
             "interrupted": self.interrupted,
+            "cut_reason": self.cut_reason if self.interrupted else "",
             "latency_ms": self.latency_ms,
         }
 

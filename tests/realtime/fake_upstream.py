@@ -49,10 +49,20 @@ USAGE = {
 }
 
 
+class ProtocolViolation(AssertionError):
+    """The relay sent something the Realtime protocol does not allow."""
+
+
 class FakeConn:
-    def __init__(self, ws: ServerConnection) -> None:
+    def __init__(
+        self, ws: ServerConnection, errors: list[BaseException] | None = None
+    ) -> None:
         self.ws = ws
+        self.errors = errors if errors is not None else []
         self.received: list[dict[str, Any]] = []
+        # Every client event carries a unique event_id (errors echo it). It is checked
+        # here and kept apart, so tests compare the events' contents.
+        self.event_ids: dict[int, str] = {}
         self._inbox: asyncio.Queue = asyncio.Queue()
         self.path = ws.request.path
         self.headers = dict(ws.request.headers.raw_items())
@@ -61,6 +71,12 @@ class FakeConn:
         with contextlib.suppress(Exception):
             async for message in self.ws:
                 event = json.loads(message)
+                event_id = event.pop("event_id", None)
+                if not isinstance(event_id, str) or not event_id:
+                    self.errors.append(
+                        ProtocolViolation(f"{event.get('type')} without an event_id")
+                    )
+                self.event_ids[id(event)] = event_id
                 self.received.append(event)
                 await self._inbox.put(event)
 
@@ -74,6 +90,10 @@ class FakeConn:
                     return event
 
         return await asyncio.wait_for(wait(), within)
+
+    def event_id(self, event: dict[str, Any]) -> str:
+        """The event_id the relay sent `event` (one of `received`) with."""
+        return self.event_ids[id(event)]
 
     def sent_types(self) -> list[str]:
         return [e.get("type") for e in self.received]
@@ -316,7 +336,7 @@ class FakeUpstream:
                 await asyncio.wait_for(self._server.wait_closed(), 2)
 
     async def _handle(self, ws: ServerConnection) -> None:
-        conn = FakeConn(ws)
+        conn = FakeConn(ws, self.errors)
         index = len(self.connections)
         self.connections.append(conn)
         reader = asyncio.create_task(self._read(conn))

@@ -13,10 +13,10 @@ def test_audio_append_is_base64_of_the_raw_bytes():
 
 def test_audio_append_json_is_the_append_event_serialized():
     for raw in (b"", b"\x01\x02\x03\x04", bytes(range(256)) * 4):
-        text = protocol.audio_append_json(raw)
-        assert json.loads(text) == protocol.audio_append(raw)
-    assert protocol.audio_append_json(b"\xff\xfe") == (
-        '{"type":"input_audio_buffer.append","audio":"//4="}'
+        text = protocol.audio_append_json(raw, "evt_1")
+        assert json.loads(text) == {**protocol.audio_append(raw), "event_id": "evt_1"}
+    assert protocol.audio_append_json(b"\xff\xfe", "evt_2") == (
+        '{"type":"input_audio_buffer.append","event_id":"evt_2","audio":"//4="}'
     )
 
 

@@ -200,9 +200,10 @@ async def test_barge_in_truncates_queued_replies_to_nothing(
         await conn.send(
             "input_audio_buffer.speech_started", item_id="item_u", audio_start_ms=0
         )
-        conn.truncates = [
-            await conn.expect("conversation.item.truncate") for _ in range(2)
-        ]
+        # The queued reply was never heard: deleted, not truncated to 0 ms (refused by
+        # the service: "only model output audio messages can be truncated").
+        conn.deleted = await conn.expect("conversation.item.delete")
+        conn.truncates = [await conn.expect("conversation.item.truncate")]
 
     fake = await fake_upstream(script)
     bot = await make_bot(fake.base_url, greeting="One moment please.")
@@ -216,10 +217,13 @@ async def test_barge_in_truncates_queued_replies_to_nothing(
     await browser.until("item.truncated", item_id=conn.first)
     await browser.close()
     assert not fake.errors
-    assert {(t["item_id"], t["audio_end_ms"]) for t in conn.truncates} == {
-        (conn.first, 400),
-        (conn.second, 0),
-    }
+    assert [(t["item_id"], t["audio_end_ms"]) for t in conn.truncates] == [
+        (conn.first, 400)
+    ]
+    assert conn.deleted["item_id"] == conn.second
+    assert not [
+        t for t in conn.of_type("conversation.item.truncate") if t["audio_end_ms"] == 0
+    ]
     rows = await database_sync_to_async(
         lambda: list(
             TranscriptItem.objects.filter(session_id=session_id, role="assistant")

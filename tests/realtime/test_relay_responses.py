@@ -62,13 +62,13 @@ async def test_rejected_response_create_is_retried_after_the_active_one(
             error=_error(
                 ERROR_ACTIVE_RESPONSE,
                 f"Conversation already has an active response in progress: {vad_id}.",
-                ours["event_id"],
+                conn.event_id(ours),
             ),
         )
         await conn.audio_item(vad_id, new_id("item"), "Mm-hmm.")
         await conn.response_done(vad_id)
         again = await conn.expect("response.create")
-        assert again["event_id"] == ours["event_id"]
+        assert conn.event_id(again) == conn.event_id(ours)
         await conn.reply("Here is your answer.")
 
     fake = await fake_upstream(script)
@@ -100,7 +100,7 @@ async def test_active_response_error_without_code_is_recognised(
         )
         await conn.response_done(vad_id)
         again = await conn.expect("response.create")
-        assert again["event_id"] == ours["event_id"]
+        assert conn.event_id(again) == conn.event_id(ours)
 
     fake = await fake_upstream(script)
     bot = await make_bot(fake.base_url, greeting_mode="model_first")
