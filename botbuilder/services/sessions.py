@@ -5,6 +5,7 @@ one small write per completed item or response, never per audio frame.
 """
 
 import logging
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -71,9 +72,28 @@ def session_start(
     )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(value: Any) -> Any:
+    """`value` with lone surrogates in its strings replaced (U+FFFD), so that what is
+    stored can always be shown and exported again."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {valid_unicode(k): valid_unicode(v) for k, v in value.items()}
+    return value
+
+
 def transcript_append(*, session_id: Any, item: dict[str, Any]) -> None:
     """Store a completed item at its `seq`; storing the same seq again updates it."""
-    fields = {k: item[k] for k in ITEM_FIELDS if k in item and item[k] is not None}
+    fields = {
+        k: valid_unicode(item[k])
+        for k in ITEM_FIELDS
+        if k in item and item[k] is not None
+    }
     for name, limit in _CHAR_LIMITS.items():
         if name in fields:
             fields[name] = str(fields[name])[:limit]

@@ -5,6 +5,7 @@ botbuilder.view_bot; the origin was already checked by AllowedHostsOriginValidat
 session itself runs in `realtime.session.SessionRunner`, with this consumer as its transport.
 """
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -177,7 +178,8 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
         ctx = self.ctx
         snapshot = dataclasses.replace(ctx.snapshot, variables=message["variables"])
         try:
-            assembly = assemble(snapshot)
+            # CPU work that grows with the bot (thousands of snippets): off the loop.
+            assembly = await asyncio.to_thread(assemble, snapshot)
         except UnknownVariableError as exc:
             raise ClientInputError(str(exc), "invalid_variables") from None
         config = adapt_session(
@@ -202,7 +204,8 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
             assembly=assembly,
             session_config=config,
         )
-        setup = build_setup(
+        setup = await asyncio.to_thread(  # builds the knowledge index: off the loop
+            build_setup,
             session_id=row.session_id,
             snapshot=snapshot,
             assembly=assembly,

@@ -92,6 +92,18 @@ def _flag(message: dict[str, Any], name: str) -> bool:
     return value
 
 
+def _check_unicode(message: dict[str, Any]) -> None:
+    """Refuse text that is not valid Unicode (a lone surrogate such as "\\ud800"): it could
+    be neither sent to the model nor stored and shown again."""
+    try:
+        json.dumps(message, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ClientInputError(
+            "Message contains text that is not valid Unicode (a lone surrogate).",
+            "invalid_text",
+        ) from None
+
+
 def parse_control(text: str) -> dict[str, Any]:
     """A validated control message with its `type` and normalised fields."""
     if len(text) > MAX_CLIENT_TEXT_FRAME_CHARS:
@@ -103,8 +115,13 @@ def parse_control(text: str) -> dict[str, Any]:
         message = json.loads(text)
     except ValueError:
         raise ClientInputError("Message is not valid JSON.", "invalid_json") from None
+    except RecursionError:
+        raise ClientInputError(
+            "Message is nested too deeply.", "invalid_message"
+        ) from None
     if not isinstance(message, dict):
         raise ClientInputError("Message must be a JSON object.", "invalid_message")
+    _check_unicode(message)
     mtype = message.get("type")
     if not isinstance(mtype, str) or not mtype:
         raise ClientInputError("Message has no 'type'.", "missing_type")

@@ -10,7 +10,7 @@ from typing import Any
 from realtime import protocol
 from realtime.session.config import SessionSetup
 from realtime.session.outbox import CallerOutbox
-from realtime.session.playback import Playback
+from realtime.session.playback import CUT_BARGE_IN, Playback
 from realtime.session.toolcalls import ToolCalls
 from realtime.session.transcript import Transcript
 from realtime.session.turns import AssistantTurn
@@ -130,7 +130,8 @@ class AssistantOutput:
             return
         sent_ms = turn.sent_ms(self._bpm)
         if turn.interrupted and turn.heard_ms is not None:
-            turn.mark_cut(turn.heard_ms, turn.cut_reason, self._bpm)  # the final text
+            if turn.cut_reason == CUT_BARGE_IN:  # generation went on: the final share
+                turn.mark_cut(turn.heard_ms, turn.cut_reason, self._bpm)
         elif turn.started_ms is not None and sent_ms:
             turn.ended_ms = turn.started_ms + sent_ms
         else:

@@ -6,6 +6,16 @@ BYTES_PER_MS = {"pcm16": 48, "pcmu": 8, "pcma": 8}
 PLAYBACK_MARGIN_MS = 1500
 
 
+# Speech runs at about 15 characters a second (~170 words a minute): the length of a reply's
+# audio while it is still being generated and its transcript has run ahead of the audio.
+SPEECH_CHARS_PER_S = 15
+
+
+def speech_ms_estimate(text: str) -> int:
+    """How long speaking `text` takes, roughly."""
+    return len(text.strip()) * 1000 // SPEECH_CHARS_PER_S
+
+
 def audio_ms(n_bytes: int, bytes_per_ms: int = 48) -> int:
     """Duration in ms of `n_bytes` of audio (PCM16 24 kHz by default)."""
     return n_bytes // bytes_per_ms

@@ -105,8 +105,10 @@ class CallerInput:
             }
         )
         self._clock.caller_turn_ended()
-        await self._link.send(protocol.user_text_item(text))
-        await self._responder.request(protocol.response_create())
+        # The item joins the conversation with its response: after a reply still running.
+        await self._responder.request(
+            protocol.response_create(), before=[protocol.user_text_item(text)]
+        )
 
     async def on_dtmf(self, digits: str) -> None:
         """Keypad digits (phone calls): a note in the conversation, then an answer."""
@@ -114,8 +116,8 @@ class CallerInput:
             return
         self._on_caller_active()
         await self._outbox.event({"type": "dtmf", "digits": digits})
-        await self._link.send(protocol.user_text_item(DTMF_NOTE.format(digits=digits)))
-        await self._responder.request(protocol.response_create())
+        note = protocol.user_text_item(DTMF_NOTE.format(digits=digits))
+        await self._responder.request(protocol.response_create(), before=[note])
 
     async def on_commit(self) -> None:
         """Push-to-talk: the caller released the button."""

@@ -209,3 +209,5 @@ class Playback:
             heard_ms = self.estimated_heard_ms(turn)
             if not turn.done or heard_ms < sent_ms:
                 turn.mark_cut(heard_ms, reason, self._bpm)
+                if turn.stored:
+                    self._transcript.store(turn)  # same seq: updates the stored row

@@ -8,6 +8,7 @@ calls `finish(path)` in a thread; the WAV is then stored with the session
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from botbuilder.exports.wav import BOT, StereoRecorder
 from realtime.session.transport import Recorder
@@ -16,25 +17,39 @@ logger = logging.getLogger(__name__)
 
 
 class SessionRecorder:
-    """`StereoRecorder` as the runner's Recorder (PCM16 mono 24 kHz on both sides)."""
+    """`StereoRecorder` as the runner's Recorder (PCM16 mono 24 kHz on both sides).
+
+    The recorder spools to files; those writes run on one thread of its own, in the order
+    they were made, so a frame's call on the event loop only queues the work.
+    """
 
     def __init__(self) -> None:
         self._wav = StereoRecorder()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recorder")
 
     def add_caller(self, audio: bytes, at_ms: int) -> None:
-        self._wav.add_caller(audio, at_ms)
+        self._submit(self._wav.add_caller, audio, at_ms)
 
     def add_bot(self, audio: bytes, at_ms: int) -> None:
-        self._wav.add_bot(audio, at_ms)
+        self._submit(self._wav.add_bot, audio, at_ms)
 
     def cut_bot(self, at_ms: int) -> None:
-        self._wav.truncate(BOT, at_ms)
+        self._submit(self._wav.truncate, BOT, at_ms)
+
+    def _submit(self, write, *args) -> None:
+        self._writer.submit(write, *args).add_done_callback(_log_failure)
 
     def finish(self, path: str) -> None:
+        self._writer.shutdown(wait=True)  # every queued write is on the spool
         try:
             self._wav.write(path)
         finally:
             self._wav.close()
+
+
+def _log_failure(future) -> None:
+    if future.exception() is not None:
+        logger.error("Recording a chunk failed", exc_info=future.exception())
 
 
 def make_recorder(*, record_audio: bool, audio_format: str) -> Recorder | None:

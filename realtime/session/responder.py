@@ -26,9 +26,16 @@ class Responder:
     def active_id(self) -> str | None:
         return self._queue.active_id
 
-    async def request(self, event: dict[str, Any], tag: str | None = None) -> None:
-        """Send `response.create` now, or after the active response is done."""
-        await self._send(self._queue.request(self._link.stamp(event), tag))
+    async def request(
+        self,
+        event: dict[str, Any],
+        tag: str | None = None,
+        *,
+        before: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Send `response.create` now, or after the active response is done; `before`
+        (conversation items) goes out just ahead of it."""
+        await self._send(self._queue.request(self._link.stamp(event), tag, before))
 
     def on_created(self, response_id: str) -> str | None:
         tag = self._queue.on_created(response_id)
@@ -65,6 +72,8 @@ class Responder:
 
     async def _send(self, event: dict[str, Any] | None) -> None:
         if event is not None:
+            for item in self._queue.take_before(event):
+                await self._link.send(item)
             await self._link.send(event)
         self._watch()
 

@@ -19,6 +19,9 @@ Event = dict[str, Any]
 class _Request:
     event: Event
     tag: str | None = None
+    # Items that go into the conversation right before this create (a typed message
+    # sent during a response joins the conversation after that response, not inside it).
+    before: list[Event] | None = None
 
 
 class ResponseQueue:
@@ -39,13 +42,25 @@ class ResponseQueue:
     def pending(self) -> int:
         return len(self._queue)
 
-    def request(self, event: Event, tag: str | None = None) -> Event | None:
-        """The event to send now, or None when it was queued behind the active response."""
-        req = _Request(event, tag)
+    def request(
+        self, event: Event, tag: str | None = None, before: list[Event] | None = None
+    ) -> Event | None:
+        """The event to send now, or None when it was queued behind the active response.
+
+        `before`: events to send just ahead of it (see `take_before`)."""
+        req = _Request(event, tag, before)
         if self.busy:
             self._queue.append(req)
             return None
         return self._send(req)
+
+    def take_before(self, event: Event) -> list[Event]:
+        """The events to send ahead of `event` (just returned to be sent), once."""
+        req = self._in_flight
+        if req is None or req.event is not event or not req.before:
+            return []
+        before, req.before = req.before, None
+        return before
 
     def _send(self, req: _Request) -> Event:
         self._in_flight = self._last_sent = req

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from realtime.session.bargein import heard_prefix
+from realtime.session.bargein import heard_prefix, speech_ms_estimate
 
 
 @dataclass
@@ -74,10 +74,11 @@ class AssistantTurn(Turn):
 
     def mark_cut(self, heard_ms: int, reason: str, bytes_per_ms: int) -> None:
         """The caller heard the first `heard_ms` of this reply, then it ended (`reason`)."""
-        sent_ms = self.sent_ms(bytes_per_ms)
-        generated_ms = self.generated_bytes // bytes_per_ms
+        total_ms = max(self.generated_bytes // bytes_per_ms, self.sent_ms(bytes_per_ms))
+        if not self.done:  # more audio was coming: the text tells how much, roughly
+            total_ms = max(total_ms, speech_ms_estimate(self.text))
         self.interrupted, self.heard_ms, self.cut_reason = True, heard_ms, reason
-        self.heard_text = heard_prefix(self.text, heard_ms, max(generated_ms, sent_ms))
+        self.heard_text = heard_prefix(self.text, heard_ms, total_ms)
         self.ended_ms = (self.started_ms or 0) + heard_ms
 
     def record(self) -> dict[str, Any]:

@@ -314,6 +314,10 @@ class FakeUpstream:
         self.port = 0
         self._server = None
         self.errors: list[BaseException] = []
+        # Refuse this many handshakes (HTTP 503), counting from the `refuse_after`-th one.
+        self.refuse_handshakes = 0
+        self.refuse_after = 1
+        self.handshakes = 0
 
     @property
     def base_url(self) -> str:
@@ -321,7 +325,13 @@ class FakeUpstream:
 
     async def start(self) -> "FakeUpstream":
         # Own logger: tests that check logs for secrets must not see this server's lines.
-        self._server = await serve(self._handle, "127.0.0.1", 0, logger=SERVER_LOGGER)
+        self._server = await serve(
+            self._handle,
+            "127.0.0.1",
+            0,
+            logger=SERVER_LOGGER,
+            process_request=self._maybe_refuse,
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
@@ -334,6 +344,13 @@ class FakeUpstream:
             self._server.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
+
+    def _maybe_refuse(self, connection, request):
+        self.handshakes += 1
+        if self.handshakes > self.refuse_after and self.refuse_handshakes > 0:
+            self.refuse_handshakes -= 1
+            return connection.respond(503, "busy, try again\n")
+        return None
 
     async def _handle(self, ws: ServerConnection) -> None:
         conn = FakeConn(ws, self.errors)

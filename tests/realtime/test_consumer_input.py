@@ -6,7 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import Permission
 
-from tests.realtime.conftest import Browser, make_bot
+from tests.realtime.conftest import Browser, get_items, make_bot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -186,4 +186,47 @@ async def test_missing_api_key_is_a_readable_fatal_error(staff_cookie, monkeypat
     assert error["code"] == "provider_config" and error["fatal"] is True
     assert "RELAY_MISSING_KEY" in error["reason"]
     assert await browser.until_closed() == 1011
+    await browser.close()
+
+
+async def test_invalid_unicode_is_refused_and_the_session_goes_on(
+    fake_upstream, open_session
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.expect("conversation.item.create")
+        await conn.expect("response.create")
+        await conn.reply("Fine.")
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    browser = await open_session(bot)
+    await browser.send_raw('{"type": "text", "text": "bad \\ud800 text"}')
+    error = await browser.until("error")
+    assert error["code"] == "invalid_text" and not error["fatal"]
+    await browser.send_raw("[" * 5000 + "]" * 5000)
+    nested = await browser.until("error", code="invalid_message")
+    assert "nested" in nested["reason"]
+    await browser.send(type="text", text="Good text")
+    await browser.until("transcript.done", role="assistant", text="Fine.")
+    await browser.close()
+    session_id = browser.events[0]["session_id"]
+    assert [r["text"] for r in await get_items(session_id)] == ["Good text", "Fine."]
+
+
+async def test_variables_with_invalid_unicode_are_refused_before_the_start(
+    staff_cookie, fake_upstream
+):
+    fake = await fake_upstream()
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    browser = Browser(bot.pk, staff_cookie)
+    assert (await browser.connect())[0]
+    await browser.send_raw(
+        '{"type": "session.start", "variables": {"name": "\\udfff"}}'
+    )
+    error = await browser.until("error")
+    assert error["code"] == "invalid_text"
+    await browser.send(type="session.start")
+    await browser.until("session.started")
     await browser.close()

@@ -300,4 +300,6 @@ async def test_a_cut_report_is_ignored_when_the_server_detects_turns(
     assert "conversation.item.truncate" not in conn.sent_types()
     assert "response.cancel" not in conn.sent_types()
     item = await get_assistant(session_id)
-    assert not item.interrupted
+    # Not cut by the report; closing the page mid-reply is a hang-up of its own kind.
+    assert item.cut_reason != "barge_in"
+    assert not item.interrupted or item.cut_reason == "disconnect"

@@ -123,3 +123,46 @@ async def test_greeting_and_search_knowledge_through_the_engine(
     await browser.until("session.ended", within=10)
     await browser.close()
     assert browser.of_type("error") == []
+
+
+# Text sent at once after `session.start` is answered, and the greeting is said once.
+GREETING = "Hello, this is the Acme shop."
+
+
+async def test_text_right_after_session_start_is_answered_once_greeted(
+    engine_default, staff_cookie
+):
+    bot = await make_engine_bot(greeting=GREETING, greeting_mode="bot_greeting")
+    browser = Browser(bot.pk, staff_cookie)
+    connected, _ = await browser.connect()
+    assert connected
+    await browser.send(type="session.start")
+    await browser.send(type="text", text="What are your opening hours?")
+    await browser.until("session.started", within=30)
+    answer = await browser.until(
+        "transcript.done", within=30, role="assistant", text=OPENING_HOURS
+    )
+    assert answer
+    await browser.drain(1.0)
+    await browser.send(type="session.end")
+    await browser.until_closed(within=10)
+    session_id = browser.events[0]["session_id"]
+    rows = await database_sync_to_async(
+        lambda: list(
+            TranscriptItem.objects.filter(session_id=session_id)
+            .order_by("seq")
+            .values_list("role", "text")
+        )
+    )()
+    # Stored in the order things happened: typed during the greeting, answered after it.
+    assert rows == [
+        ("user", "What are your opening hours?"),
+        ("assistant", GREETING),
+        ("assistant", OPENING_HOURS),
+    ]
+    greetings = [
+        e
+        for e in browser.of_type("transcript.done")
+        if e["role"] == "assistant" and e["text"] == GREETING
+    ]
+    assert len(greetings) == 1

@@ -30,18 +30,33 @@ async def test_response_create_waits_for_the_active_response(
         await conn.expect("response.create")  # the greeting
         greeting_id, item_id = new_id("resp"), new_id("item")
         await conn.response_start(greeting_id)
-        await conn.expect("conversation.item.create")  # the caller typed meanwhile
-        await asyncio.sleep(0.1)
-        assert conn.sent_types().count("response.create") == 1  # held back
         await conn.audio_item(greeting_id, item_id, "Hello there.")
+        await conn.browser_typed.wait()  # the caller typed meanwhile
+        await asyncio.sleep(0.1)
+        # Held back, the caller's item too: it joins the conversation after the greeting
+        # (inside it, a model may answer the greeting instead of the question).
+        assert conn.sent_types().count("response.create") == 1
+        assert "conversation.item.create" not in conn.sent_types()
         await conn.response_done(greeting_id)
-        await conn.expect("response.create")  # now it goes
+        item = await conn.expect("conversation.item.create")  # now both go, in order
+        await conn.expect("response.create")
+        assert conn.sent_types()[-2:] == ["conversation.item.create", "response.create"]
+        assert item["item"]["content"][0]["text"] == "Can you help me?"
         await conn.reply("Sure, I can help.")
 
-    fake = await fake_upstream(script)
+    typed = asyncio.Event()
+
+    async def scripted(conn):
+        conn.browser_typed = typed
+        await script(conn)
+
+    fake = await fake_upstream(scripted)
     bot = await make_bot(fake.base_url, greeting="Hello there.")
     browser = await open_session(bot)
+    await browser.until("response.audio.started")
     await browser.send(type="text", text="Can you help me?")
+    await browser.until("transcript.done", role="user", text="Can you help me?")
+    typed.set()
     await browser.until("transcript.done", role="assistant", text="Sure, I can help.")
     await browser.close()
     assert not fake.errors
