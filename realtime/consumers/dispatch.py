@@ -13,6 +13,9 @@ a task for every audio frame. Here the consumer's own task awaits the client's m
 directly and a second task reads the channel layer; a lock keeps Channels' promise that
 handlers run one message at a time. The end of either source (`StopConsumer`, an error)
 ends the consumer, as in Channels.
+
+Written against channels 4.3.2 (pinned): tests/realtime/test_dispatch.py fails when
+Channels' `AsyncConsumer.__call__` or `dispatch` change, so an upgrade gets reviewed.
 """
 
 import asyncio

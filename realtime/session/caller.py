@@ -6,6 +6,7 @@ sent on as soon as the connection is up.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from realtime import protocol
 from realtime.session.bargein import audio_ms
@@ -47,6 +48,7 @@ class CallerInput:
         self._bpm = setup.bytes_per_ms
         self._held = bytearray()
         self._uncommitted_ms = 0
+        self.digits = ""  # every keypad digit of the call, in order
 
     @property
     def push_to_talk(self) -> bool:
@@ -115,9 +117,18 @@ class CallerInput:
         if self._lifecycle.ending or not digits:
             return
         self._on_caller_active()
+        self.digits += digits
         await self._outbox.event({"type": "dtmf", "digits": digits})
         note = protocol.user_text_item(DTMF_NOTE.format(digits=digits))
         await self._responder.request(protocol.response_create(), before=[note])
+
+    async def on_dtmf_event(self, event: dict[str, Any]) -> None:
+        """`input_audio_buffer.dtmf_event_received` (SIP calls): shown and passed to tools;
+        the model receives the digit from the service itself."""
+        digit = event.get("event") or ""
+        if digit:
+            self.digits += digit
+            await self._outbox.event({"type": "dtmf", "digits": digit})
 
     async def on_commit(self) -> None:
         """Push-to-talk: the caller released the button."""

@@ -7,8 +7,12 @@ calls `finish(path)` in a thread; the WAV is then stored with the session
 `botbuilder.exports.wav.StereoRecorder`: caller left, bot right, PCM16 24 kHz.
 """
 
+import asyncio
 import logging
+import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from botbuilder.exports.wav import BOT, StereoRecorder
 from realtime.session.transport import Recorder
@@ -45,6 +49,23 @@ class SessionRecorder:
             self._wav.write(path)
         finally:
             self._wav.close()
+
+
+async def finish_recording(recorder: Recorder, store: Any) -> None:
+    """Write the recording to a temporary WAV (in a thread) and have it stored."""
+    try:
+        path = await asyncio.to_thread(_temporary_wav_path)
+        await asyncio.to_thread(recorder.finish, path)
+    except Exception:
+        logger.exception("Writing the recording failed")
+        return
+    store.save_recording(path)
+
+
+def _temporary_wav_path() -> str:
+    fd, path = tempfile.mkstemp(prefix="session-", suffix=".wav")
+    os.close(fd)
+    return path
 
 
 def _log_failure(future) -> None:

@@ -9,17 +9,16 @@ the end; each concern's state lives in its component.
 
 import asyncio
 import logging
-import os
-import tempfile
 from typing import Any
 
 from realtime import protocol
 from realtime.session.assistant import AssistantOutput
 from realtime.session.caller import CallerInput
 from realtime.session.config import SessionSetup
+from realtime.session.events import IGNORED_EVENTS, upstream_handlers
 from realtime.session.latency import TurnClock
 from realtime.session.lifecycle import Lifecycle, Phase
-from realtime.session.limits import TAG_CLOSING, Limits
+from realtime.session.limits import Limits
 from realtime.session.link import UpstreamLink
 from realtime.session.listening import Listening
 from realtime.session.outbox import CallerOutbox, Observer
@@ -29,6 +28,8 @@ from realtime.session.reconnect import (
     Reconnection,
     ReconnectParts,
 )
+from realtime.session.recording import finish_recording
+from realtime.session.replies import ResponseEvents
 from realtime.session.responder import Responder
 from realtime.session.timers import TaskGroup
 from realtime.session.toolcalls import ToolCalls
@@ -41,24 +42,6 @@ from realtime.upstream import UpstreamConnectError
 logger = logging.getLogger(__name__)
 
 CLOSE_GOING_AWAY = 1001  # what the upstream sends when its 60-minute cap is reached
-
-# Known events the relay has no use for (not logged).
-IGNORED_EVENTS = frozenset(
-    {
-        "session.created",
-        "session.updated",
-        "conversation.created",
-        "conversation.item.truncated",
-        "conversation.item.deleted",
-        "conversation.item.retrieved",
-        "response.content_part.added",
-        "response.content_part.done",
-        "response.output_audio.done",
-        "response.function_call_arguments.delta",
-        "input_audio_buffer.cleared",
-        "input_audio_buffer.dtmf_event_received",
-    }
-)
 
 
 class SessionRunner:
@@ -164,7 +147,26 @@ class SessionRunner:
             after_s=UPSTREAM_RECONNECT_AFTER_S,
             request_end=self.request_end,
         )
-        self._handlers = self._dispatch_table()
+        self.replies = ResponseEvents(
+            setup.session_id,
+            self.link,
+            self.responder,
+            self.outbox,
+            self.clock,
+            self.assistant,
+            self.meter,
+            self.tools,
+            self.limits,
+            self.reconnection,
+        )
+        self._handlers = upstream_handlers(
+            listening=self.listening,
+            assistant=self.assistant,
+            replies=self.replies,
+            playback=self.playback,
+            limits=self.limits,
+            caller=self.caller,
+        )
         self._unknown_types: set[str] = set()
         self._end_task: asyncio.Task | None = None
 
@@ -225,39 +227,6 @@ class SessionRunner:
 
     # --- upstream events -----------------------------------------------------------------
 
-    def _dispatch_table(self) -> dict[str, Any]:
-        listen, out = self.listening, self.assistant
-        return {
-            "error": self._on_error,
-            "input_audio_buffer.speech_started": listen.on_speech_started,
-            "input_audio_buffer.speech_stopped": listen.on_speech_stopped,
-            "input_audio_buffer.committed": listen.on_committed,
-            "input_audio_buffer.timeout_triggered": self.limits.on_service_idle_timeout,
-            "conversation.item.added": listen.on_item_added,
-            "conversation.item.created": listen.on_item_added,
-            "conversation.item.done": listen.on_item_added,
-            "conversation.item.input_audio_transcription.delta": (
-                listen.on_transcription_delta
-            ),
-            "conversation.item.input_audio_transcription.completed": (
-                listen.on_transcription_completed
-            ),
-            "conversation.item.input_audio_transcription.failed": (
-                listen.on_transcription_failed
-            ),
-            "response.created": self._on_response_created,
-            "response.done": self._on_response_done,
-            "response.output_item.added": out.on_item_added,
-            "response.output_item.done": out.on_item_done,
-            "response.output_audio.delta": self.playback.on_audio_delta,
-            "response.output_audio_transcript.delta": out.on_text_delta,
-            "response.output_audio_transcript.done": out.on_audio_transcript_done,
-            "response.output_text.delta": out.on_text_delta,
-            "response.output_text.done": out.on_text_done,
-            "response.function_call_arguments.done": out.on_arguments_done,
-            "rate_limits.updated": self._on_rate_limits,
-        }
-
     async def _dispatch(self, event: dict[str, Any]) -> None:
         if self.lifecycle.ending:
             return
@@ -269,83 +238,6 @@ class SessionRunner:
         elif etype not in IGNORED_EVENTS and etype not in self._unknown_types:
             self._unknown_types.add(etype)
             logger.info("Ignoring upstream event type %r", etype)
-
-    async def _on_error(self, event: dict[str, Any]) -> None:
-        code, event_id = protocol.error_code(event), protocol.error_event_id(event)
-        if code == protocol.ERROR_CANCEL_NOT_ACTIVE:
-            logger.debug("response.cancel raced the end of the response; harmless")
-            return
-        if code == protocol.ERROR_ACTIVE_RESPONSE:
-            await self.responder.on_rejected(event_id)
-            return
-        if code == protocol.ERROR_SESSION_EXPIRED:
-            self.reconnection.schedule("session_expired")
-            return
-        message = protocol.error_message(event)
-        request = self.link.request_type(event_id)
-        logger.warning(
-            "Session %s: upstream error %s on %s: %s",
-            self.setup.session_id,
-            code,
-            request or "an unknown request",
-            message,
-        )
-        if request == "response.create":
-            ours, tag = await self.responder.on_failed(event_id)
-            if ours:
-                await self.outbox.error(
-                    f"The model could not answer ({message}). Please say it again.",
-                    code or "response_rejected",
-                )
-                if tag == TAG_CLOSING:
-                    await self.limits.closing_line_lost()
-                else:
-                    self.limits.after_response(tag)
-                return
-        await self.outbox.error(
-            f"The model reported an error: {message}", code or "upstream_error"
-        )
-
-    async def _on_response_created(self, event: dict[str, Any]) -> None:
-        response_id = (event.get("response") or {}).get("id") or ""
-        self.responder.on_created(response_id)
-        self.clock.response_created(response_id)
-        self.limits.response_started()
-
-    async def _on_response_done(self, event: dict[str, Any]) -> None:
-        response = event.get("response") or {}
-        response_id = response.get("id") or ""
-        self.clock.response_done(response_id)
-        await self.assistant.on_response_done(response)
-        await self.meter.add_response(response)
-        await self._report_unfinished(response)
-        tag = await self.responder.on_done(response_id)
-        await self.tools.response_done(response_id)
-        if self.limits.after_response(tag):
-            self.reconnection.between_turns()
-
-    async def _report_unfinished(self, response: dict[str, Any]) -> None:
-        """Tell the caller why a response failed or stopped short (not when cancelled)."""
-        status = response.get("status")
-        details = response.get("status_details") or {}
-        if status == "failed":
-            error = details.get("error") or {}
-            what = error.get("message") or error.get("code") or "unknown error"
-            await self.outbox.error(
-                f"The model's reply failed: {what}",
-                error.get("code") or "response_failed",
-            )
-        elif status == "incomplete":
-            reason = details.get("reason") or "unknown"
-            await self.outbox.error(
-                f"The model's reply stopped short ({reason.replace('_', ' ')}).",
-                f"response_incomplete_{reason}",
-            )
-
-    async def _on_rate_limits(self, event: dict[str, Any]) -> None:
-        await self.outbox.event(
-            {"type": "rate_limits", "rate_limits": event.get("rate_limits") or []}
-        )
 
     async def _on_upstream_close(self, code: int | None, reason: str) -> None:
         if self.lifecycle.phase is not Phase.LIVE:
@@ -403,7 +295,8 @@ class SessionRunner:
         self.transcript.flush_unstored(self.clock.now_ms())
         if error:
             await self.outbox.error(error, reason, fatal=True)
-        await self._finish_recording()
+        if self.recorder is not None:
+            await finish_recording(self.recorder, self.transcript.store_backend)
         await self.transcript.store_backend.close(
             status=status, reason=reason, detail=detail
         )
@@ -419,23 +312,3 @@ class SessionRunner:
         )
         self.lifecycle.transition(Phase.ENDED, reason)
         await self.outbox.close(close_code_for(status, reason))
-
-    async def _finish_recording(self) -> None:
-        """Write the recording to a temporary WAV and have it stored with the session."""
-        if self.recorder is None:
-            return
-        try:
-            path = await asyncio.to_thread(_temporary_wav_path)
-            await asyncio.to_thread(self.recorder.finish, path)
-        except Exception:
-            logger.exception(
-                "Session %s: writing the recording failed", self.setup.session_id
-            )
-            return
-        self.transcript.store_backend.save_recording(path)
-
-
-def _temporary_wav_path() -> str:
-    fd, path = tempfile.mkstemp(prefix="session-", suffix=".wav")
-    os.close(fd)
-    return path

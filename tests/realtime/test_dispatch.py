@@ -107,3 +107,30 @@ async def test_a_client_disconnect_stops_the_layer_reader_too():
     await comm.disconnect()
     await comm.wait(TIMEOUT_S)  # the consumer ended without an error
     assert layer_readers[0].done()
+
+
+# What DirectDispatchMixin replaces, as written in the Channels release it was checked
+# against (channels 4.3.2, pinned in requirements.txt). A Channels upgrade that changes
+# either method fails here, so the override gets reviewed instead of silently diverging.
+OVERRIDDEN_SOURCE_SHA256 = {
+    "AsyncConsumer.__call__": (
+        "e52238720872dbc3f854519bc971aa7eb41553e63c8729081549ce42465ee419"
+    ),
+    "AsyncConsumer.dispatch": (
+        "39f34e7d4fb0f6552de4ade665b943fe78137379702af6b58c79a14c49a75520"
+    ),
+}
+
+
+def test_the_overridden_channels_code_is_the_version_the_override_was_written_for():
+    import hashlib
+    import inspect
+
+    from channels.consumer import AsyncConsumer
+
+    for method in (AsyncConsumer.__call__, AsyncConsumer.dispatch):
+        digest = hashlib.sha256(inspect.getsource(method).encode()).hexdigest()
+        assert digest == OVERRIDDEN_SOURCE_SHA256[method.__qualname__], (
+            f"channels changed {method.__qualname__}: review "
+            "realtime/consumers/dispatch.py against it, then update the digest"
+        )
