@@ -141,3 +141,33 @@ async def test_runner_works_over_a_phone_like_transport_in_mulaw(fake_upstream):
     assert item["interrupted"] and item["heard_text"] == "Thanks for"  # 25 % of 6 words
     assert observed[0] == "session.started" and "item.truncated" in observed
     assert not fake.errors
+
+
+async def test_keypad_digits_reach_the_conversation_and_are_answered(fake_upstream):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        conn.note = await conn.expect("conversation.item.create")
+        await conn.expect("response.create")
+        await conn.reply("You chose option five.")
+        await conn.send(
+            "input_audio_buffer.dtmf_event_received", event="#", received_at=1
+        )
+
+    fake = await fake_upstream(script)
+    transport, store = MemoryTransport(), MemoryStore()
+    runner = SessionRunner(_setup(fake, audio_format="pcmu"), transport, store)
+    assert await runner.start()
+    await runner.on_caller_dtmf("5")
+    await transport.until("usage")
+    for _ in range(100):  # the SIP-style keypad event after the reply
+        if len([e for e in transport.events if e["type"] == "dtmf"]) == 2:
+            break
+        await asyncio.sleep(0.01)
+    await runner.end(reason="client_closed")
+    note = fake.connections[0].note["item"]
+    assert note["role"] == "user"
+    assert note["content"][0]["text"] == "[The caller pressed 5 on the phone keypad.]"
+    assert [e["digits"] for e in transport.events if e["type"] == "dtmf"] == ["5", "#"]
+    assert runner.caller.digits == "5#"
+    assert not fake.errors
