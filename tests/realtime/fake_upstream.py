@@ -159,6 +159,26 @@ class FakeConn:
             },
         )
 
+    async def item_started(self, response_id: str, item_id: str) -> None:
+        """An assistant message item announced (no content yet)."""
+        await self.send(
+            "response.output_item.added",
+            response_id=response_id,
+            output_index=0,
+            item={"id": item_id, "type": "message", "role": "assistant", "content": []},
+        )
+
+    async def audio_delta(self, response_id: str, item_id: str, ms: int) -> None:
+        """`ms` of (silent) PCM16 audio for an assistant item."""
+        await self.send(
+            "response.output_audio.delta",
+            response_id=response_id,
+            item_id=item_id,
+            output_index=0,
+            content_index=0,
+            delta=base64.b64encode(pcm_silence(ms)).decode(),
+        )
+
     async def audio_item(
         self,
         response_id: str,

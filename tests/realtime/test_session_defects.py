@@ -144,7 +144,7 @@ async def test_a_reply_cut_by_a_reconnect_is_heard_up_to_the_audio_sent(
     fake_upstream, open_session
 ):
     """The transcript ran ahead of the audio when the connection dropped: the caller
-    heard only what was sent (a third), not the whole text."""
+    heard only what was sent (300 ms of the ~2.4 s the text takes), not the whole text."""
     text = "alpha beta gamma delta epsilon zeta"
 
     async def first(conn):
@@ -153,12 +153,7 @@ async def test_a_reply_cut_by_a_reconnect_is_heard_up_to_the_audio_sent(
         await conn.expect("response.create")
         response_id, item_id = new_id("resp"), new_id("item")
         await conn.response_start(response_id)
-        await conn.send(
-            "response.output_item.added",
-            response_id=response_id,
-            output_index=0,
-            item={"id": item_id, "type": "message", "role": "assistant", "content": []},
-        )
+        await conn.item_started(response_id, item_id)
         await conn.send(
             "response.output_audio_transcript.delta",
             response_id=response_id,
@@ -167,15 +162,8 @@ async def test_a_reply_cut_by_a_reconnect_is_heard_up_to_the_audio_sent(
             content_index=0,
             delta=text,
         )
-        for _ in range(3):  # 300 ms sent of the 900 ms the model made (counted)
-            await conn.send(
-                "response.output_audio.delta",
-                response_id=response_id,
-                item_id=item_id,
-                output_index=0,
-                content_index=0,
-                delta=__import__("base64").b64encode(pcm_silence(100)).decode(),
-            )
+        for _ in range(3):  # 300 ms of audio sent; the text needs ~2.4 s to be said
+            await conn.audio_delta(response_id, item_id, 100)
         conn.item_id = item_id
         await conn.send("error", error=EXPIRED)
         await conn.close(1001, "session expired")
@@ -212,20 +200,8 @@ async def test_barge_in_before_any_audio_was_played_cancels_instead_of_truncatin
         response_id, item_id = new_id("resp"), new_id("item")
         conn.item_id = item_id
         await conn.response_start(response_id)
-        await conn.send(
-            "response.output_item.added",
-            response_id=response_id,
-            output_index=0,
-            item={"id": item_id, "type": "message", "role": "assistant", "content": []},
-        )
-        await conn.send(
-            "response.output_audio.delta",
-            response_id=response_id,
-            item_id=item_id,
-            output_index=0,
-            content_index=0,
-            delta=__import__("base64").b64encode(pcm_silence(2000)).decode(),
-        )
+        await conn.item_started(response_id, item_id)
+        await conn.audio_delta(response_id, item_id, 2000)
         await conn.send(
             "input_audio_buffer.speech_started", item_id="item_u", audio_start_ms=0
         )
