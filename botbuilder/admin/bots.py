@@ -81,12 +81,29 @@ class BotAdmin(admin.ModelAdmin):
                 "fields": (
                     "connection",
                     "model",
+                    ("reasoning_effort", "parallel_tool_calls"),
                     "voice",
                     "output_modality",
                     "max_output_tokens",
                     "noise_reduction",
                     "input_transcription_model",
+                    "transcription_languages",
+                    "transcription_keywords",
                 )
+            },
+        ),
+        (
+            "Long calls and cost",
+            {
+                "description": "Every reply re-bills the conversation so far as input "
+                "tokens; truncation decides how much of a long call the model keeps.",
+                "fields": (
+                    "truncation",
+                    (
+                        "truncation_retention_ratio",
+                        "truncation_post_instructions_tokens",
+                    ),
+                ),
             },
         ),
         (
@@ -97,6 +114,7 @@ class BotAdmin(admin.ModelAdmin):
                     ("vad_threshold", "vad_prefix_padding_ms", "vad_silence_ms"),
                     "semantic_eagerness",
                     "interrupt_on_speech",
+                    "idle_timeout_ms",
                     ("idle_reminder_after_s", "idle_reminder_max"),
                     "idle_reminder_text",
                 )

@@ -28,6 +28,8 @@ SESSION_KEYS = {
     "truncation",
     "include",
     "prompt",
+    "reasoning",  # reasoning models (gpt-realtime-2 family); the engine ignores it
+    "parallel_tool_calls",
 }
 AUDIO_INPUT_KEYS = {"format", "noise_reduction", "transcription", "turn_detection"}
 AUDIO_OUTPUT_KEYS = {"format", "voice", "speed"}

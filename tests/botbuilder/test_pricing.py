@@ -173,8 +173,10 @@ def test_cost_lines_list_each_kind_and_add_up_to_the_total():
     assert lines["transcription_seconds"]["seconds"] == 60.0
     assert "image_in" not in lines  # kinds without tokens are left out for images
     total = sum(Decimal(line["cost_usd"]) for line in lines.values())
-    assert total == cost_usd("gpt-realtime-2", usage) == Decimal("0.005116") + Decimal(
-        "0.0045"
+    assert (
+        total
+        == cost_usd("gpt-realtime-2", usage)
+        == Decimal("0.005116") + Decimal("0.0045")
     )
 
 

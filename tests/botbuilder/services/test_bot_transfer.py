@@ -200,6 +200,6 @@ def test_missing_fields_take_the_model_defaults(db):
     imported = bot_import(data=document)
     assert (imported.slug, imported.model, imported.voice) == (
         "minimal",
-        "gpt-realtime-mini",
+        "gpt-realtime-2.1-mini",
         None,
     )
