@@ -54,7 +54,13 @@ def _check(adapter: pydantic.TypeAdapter, kind: str, event: Any) -> Any:
     try:
         model = adapter.validate_python(event)
     except pydantic.ValidationError as exc:
-        raise ProtocolViolation(f"{kind} event {etype!r} is invalid: {exc}") from None
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'][1:])}: {error['msg']}"
+            for error in exc.errors(include_url=False)[:8]
+        )
+        raise ProtocolViolation(
+            f"{kind} event {etype!r} is invalid: {problems}"
+        ) from None
     extra = unknown_fields(model)
     if extra:
         raise ProtocolViolation(

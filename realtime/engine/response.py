@@ -245,7 +245,7 @@ class Response(AudioOutMixin):
         )
         item["content"].append(part)
         await self.session.send(
-            event("response.content_part.added", **self._ids(item), part=dict(part))
+            event("response.content_part.added", **self._ids(item), part=_part(part))
         )
         if self._audio():
             await self._stream_audio(item, plan.text)
@@ -284,6 +284,12 @@ class Response(AudioOutMixin):
             )
         if part is not None:
             await self.session.send(
-                event("response.content_part.done", **ids, part=dict(part))
+                event("response.content_part.done", **ids, part=_part(part))
             )
         await self._done_item(item, status)
+
+
+def _part(content: dict[str, Any]) -> dict[str, Any]:
+    """An item's content part as `response.content_part.*` carries it ("audio"/"text")."""
+    kind = {"output_audio": "audio", "output_text": "text"}[content["type"]]
+    return {**content, "type": kind}

@@ -99,6 +99,15 @@ def default_session(model: str) -> dict[str, Any]:
     }
 
 
+# Kept in the engine's config but not part of the GA session object the SDK types give.
+INTERNAL_SESSION_KEYS = ("id", "object", "expires_at")
+
+
+def public_session(config: dict[str, Any]) -> dict[str, Any]:
+    """The session object of `session.created`/`session.updated`."""
+    return {k: v for k, v in config.items() if k not in INTERNAL_SESSION_KEYS}
+
+
 def _unknown(keys: set[str], allowed: set[str], prefix: str) -> None:
     for key in sorted(keys - allowed):
         raise SessionError(

@@ -6,7 +6,7 @@ import base64
 from realtime.providers import UpstreamTarget
 from realtime.session.config import SessionSetup
 from realtime.session.runner import SessionRunner
-from tests.realtime.fake_upstream import new_id
+from tests.realtime.fake_upstream import assistant_item, new_id
 
 
 class MemoryTransport:
@@ -80,25 +80,31 @@ async def test_runner_works_over_a_phone_like_transport_in_mulaw(fake_upstream):
         await conn.send(
             "response.output_item.added",
             response_id=response_id,
-            item={"id": item_id, "type": "message", "role": "assistant"},
+            output_index=0,
+            item={**assistant_item(item_id, ""), "content": []},
         )
         mulaw_2s = base64.b64encode(b"\xff" * 16_000).decode()  # 2000 ms at 8 bytes/ms
         await conn.send(
             "response.output_audio.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             delta=mulaw_2s,
         )
         await conn.send(
             "response.output_audio_transcript.done",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             transcript="Thanks for calling the shop today.",
         )
         await conn.send(
             "response.output_item.done",
             response_id=response_id,
-            item={"id": item_id, "type": "message", "role": "assistant"},
+            output_index=0,
+            item=assistant_item(item_id, "Thanks for calling the shop today."),
         )
         await conn.response_done(response_id)
         await conn.send(
