@@ -135,6 +135,14 @@ class Usage:
         )
 
 
+def transcription_usage(session: dict[str, Any], event: dict[str, Any]) -> Usage:
+    """The billable usage of an `...input_audio_transcription.completed` event, priced at
+    the transcription model of `session` (the session.update payload as sent)."""
+    audio_input = (session.get("audio") or {}).get("input") or {}
+    model = (audio_input.get("transcription") or {}).get("model") or ""
+    return Usage.from_transcription_usage(model, event.get("usage"))
+
+
 def _int(value: Any) -> int:
     try:
         return max(0, int(value or 0))

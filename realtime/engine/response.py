@@ -5,8 +5,10 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from botbuilder.catalogue import in_reasoning_family
 from realtime.engine.answer import Plan, plan_response
 from realtime.engine.audio_out import AudioOutMixin
+from realtime.engine.calls import PREAMBLE, with_parallel_calls
 from realtime.engine.events import (
     AUDIO_OUT_MS_PER_TOKEN,
     event,
@@ -104,7 +106,13 @@ class Response(AudioOutMixin):
                 self._context(),
                 self.params.get("instructions"),
             )
+            plan = with_parallel_calls(self.session.config, self._context(), plan)
             self.session.last_plan = plan
+            # gpt-realtime-2 family models say a preamble before their tool calls.
+            if plan.calls and in_reasoning_family(self.session.config.get("model", "")):
+                current = self._new_message()
+                await self._speak(current, Plan(text=PREAMBLE))
+                current = None
             for name, args in plan.calls:
                 await self._function_call(name, args)
             if plan.text:

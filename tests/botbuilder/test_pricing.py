@@ -12,6 +12,7 @@ from botbuilder.pricing import (
     cost_usd,
     price_table,
     transcription_price,
+    transcription_usage,
 )
 
 # The `usage` of a GA response.done (protocol reference §3.5).
@@ -233,3 +234,19 @@ def test_override_of_a_transcription_row():
 def test_cost_is_rounded_to_the_micro_dollar():
     assert cost_usd("gpt-realtime-mini", Usage(text_in=1)) == Decimal("0.000001")
     assert cost_usd("gpt-realtime-mini", Usage()) == Decimal("0")
+
+
+def test_transcription_usage_of_an_event_uses_the_session_s_transcription_model():
+    session = {"audio": {"input": {"transcription": {"model": "gpt-transcribe"}}}}
+    event = {
+        "type": "conversation.item.input_audio_transcription.completed",
+        "usage": {"type": "duration", "seconds": 120},
+    }
+    usage = transcription_usage(session, event)
+    assert (usage.transcription_model, usage.transcription_ms) == (
+        "gpt-transcribe",
+        120_000,
+    )
+    # two minutes at $0.0045
+    assert cost_usd("gpt-realtime-2.1-mini", usage) == Decimal("0.009000")
+    assert transcription_usage({}, {"usage": None}) == Usage()
