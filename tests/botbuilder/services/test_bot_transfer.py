@@ -52,6 +52,7 @@ def test_connection_is_exported_without_secrets_or_notes(bot, monkeypatch):
         "kind": "openai",
         "base_url": "",
         "azure_deployment": "",
+        "azure_model": "",
         "api_key_env": "SHOP_OPENAI_KEY",
     }
     assert "sk-secret-value" not in json.dumps(document)
