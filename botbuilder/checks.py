@@ -9,7 +9,12 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 
-from botbuilder.catalogue import Status, realtime_model, successor_of
+from botbuilder.catalogue import (
+    Status,
+    realtime_model,
+    successor_of,
+    transcription_model,
+)
 
 MOVE_HINT = (
     "In the bot list choose 'Move to the successor model', or run "
@@ -72,6 +77,36 @@ def bot_model_check(app_configs, databases=None, **kwargs):
                     f"{record.shutdown}.{to}",
                     hint=MOVE_HINT,
                     id="botbuilder.W002",
+                )
+            )
+    return messages
+
+
+@register(Tags.database)
+def bot_transcription_model_check(app_configs, databases=None, **kwargs):
+    """Warn for bots whose caller transcription model is retiring (February 2027)."""
+    if not databases:
+        return []
+    from botbuilder.models import Bot
+
+    try:
+        bots = list(
+            Bot.objects.exclude(input_transcription_model="").values_list(
+                "name", "input_transcription_model"
+            )
+        )
+    except DatabaseError:
+        return []
+    messages = []
+    for name, model in bots:
+        record = transcription_model(model)
+        if record is not None and record.shutdown:
+            messages.append(
+                Warning(
+                    f"Bot {name!r} transcribes callers with {model}, which shuts down on "
+                    f"{record.shutdown}.",
+                    hint=f"Choose {record.successor} as the bot's caller transcription.",
+                    id="botbuilder.W003",
                 )
             )
     return messages

@@ -16,7 +16,7 @@ from django.utils import timezone
 from botbuilder.assembly import Assembly, Snapshot
 from botbuilder.exports.recordings import session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
-from botbuilder.pricing import Usage, cost_lines
+from botbuilder.pricing import Usage, cost_lines, transcription_usage
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,10 @@ def session_usage_set(
     """
     rows = Session.objects.filter(pk=session_id)
     if lines is None:
-        model = rows.values_list("model", flat=True).first() or ""
+        model, config = rows.values_list("model", "config_snapshot").first() or ("", {})
+        if not usage.transcription_model:  # a copy through as_dict() loses the name
+            session = (config or {}).get("session") or {}
+            usage = usage + transcription_usage(session, {})
         lines = cost_lines(model, usage, settings.REALTIME_PRICES)
     rows.update(
         cost_lines=lines,

@@ -47,6 +47,20 @@ def test_an_azure_connection_on_a_legacy_model_warns():
 
 
 @pytest.mark.django_db
+def test_bots_on_a_retiring_transcription_model_warn():
+    create_bot(input_transcription_model="whisper-1")
+    create_bot(
+        name="Live", slug="live", input_transcription_model="gpt-live-transcribe"
+    )
+    found = [
+        m for m in checks.run_checks(databases=["default"]) if m.id == "botbuilder.W003"
+    ]
+    assert len(found) == 1
+    assert "whisper-1" in found[0].msg and "2027-02-26" in found[0].msg
+    assert "gpt-live-transcribe" in found[0].hint
+
+
+@pytest.mark.django_db
 def test_current_bots_pass_the_checks():
     create_bot(model="gpt-realtime-2.1")
     assert model_messages() == []
