@@ -1,7 +1,25 @@
-"""System checks: a missing API key is a warning, never an error (the admin must work)."""
+"""System checks: a missing API key is a warning, never an error (the admin must work).
+
+Bots on legacy models warn (with the shutdown date) and bots on retired models are errors;
+those read the database, so they run with `manage.py check --database default` and before
+`migrate` (never at `runserver`). `manage.py move_to_successor_models` fixes them.
+"""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+
+from botbuilder.catalogue import (
+    Status,
+    realtime_model,
+    successor_of,
+    transcription_model,
+)
+
+MOVE_HINT = (
+    "In the bot list choose 'Move to the successor model', or run "
+    "`python manage.py move_to_successor_models`."
+)
 
 
 @register()
@@ -17,3 +35,78 @@ def openai_key_check(app_configs, **kwargs):
             id="botbuilder.W001",
         )
     ]
+
+
+@register(Tags.database)
+def bot_model_check(app_configs, databases=None, **kwargs):
+    """Warn for bots on legacy models, error for bots on retired ones."""
+    if not databases:  # only `check --database` and `migrate` read the database
+        return []
+    from botbuilder.models import Bot, Connection
+
+    try:
+        bots = list(Bot.objects.values_list("name", "model"))
+        bots += [
+            (f"connection {name}", model)
+            for name, model in Connection.objects.exclude(azure_model="").values_list(
+                "name", "azure_model"
+            )
+        ]
+    except DatabaseError:  # tables not created yet (before the first migrate)
+        return []
+    messages = []
+    for name, model in bots:
+        record = realtime_model(model)
+        if record is None or record.status == Status.CURRENT:
+            continue
+        successor = successor_of(model)
+        to = f" Its successor is {successor.name}." if successor else ""
+        if record.status == Status.RETIRED:
+            messages.append(
+                Error(
+                    f"Bot {name!r} uses {model}, shut down on {record.shutdown}: its "
+                    f"sessions are refused.{to}",
+                    hint=MOVE_HINT,
+                    id="botbuilder.E002",
+                )
+            )
+        elif record.shutdown:
+            messages.append(
+                Warning(
+                    f"Bot {name!r} uses {model}, a legacy model that shuts down on "
+                    f"{record.shutdown}.{to}",
+                    hint=MOVE_HINT,
+                    id="botbuilder.W002",
+                )
+            )
+    return messages
+
+
+@register(Tags.database)
+def bot_transcription_model_check(app_configs, databases=None, **kwargs):
+    """Warn for bots whose caller transcription model is retiring (February 2027)."""
+    if not databases:
+        return []
+    from botbuilder.models import Bot
+
+    try:
+        bots = list(
+            Bot.objects.exclude(input_transcription_model="").values_list(
+                "name", "input_transcription_model"
+            )
+        )
+    except DatabaseError:
+        return []
+    messages = []
+    for name, model in bots:
+        record = transcription_model(model)
+        if record is not None and record.shutdown:
+            messages.append(
+                Warning(
+                    f"Bot {name!r} transcribes callers with {model}, which shuts down on "
+                    f"{record.shutdown}.",
+                    hint=f"Choose {record.successor} as the bot's caller transcription.",
+                    id="botbuilder.W003",
+                )
+            )
+    return messages

@@ -38,7 +38,7 @@ VOICES = [
 BOT = {
     "name": "Acme Shop support line",
     "slug": DEMO_BOT_SLUG,
-    "model": "gpt-realtime-mini",
+    "model": "gpt-realtime-2.1-mini",
     "instructions": (
         "You are the friendly voice of {{shop_name}}'s customer support line. Help callers with "
         "returns, shipping, opening hours and their orders. Keep answers to two short sentences. "

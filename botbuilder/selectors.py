@@ -51,6 +51,7 @@ def bot_snapshot(
         voice = VoiceSpec(
             provider_voice=v.provider_voice,
             speed=v.speed,
+            custom_voice_id=v.custom_voice_id,
             offline_voice=v.offline_voice,
             offline_rate_wpm=v.offline_rate_wpm,
             offline_pitch=v.offline_pitch,
@@ -66,7 +67,8 @@ def bot_snapshot(
     tools = tuple(
         tool_spec(t) for t in bot.tools.filter(is_enabled=True).order_by("name")
     )
-    spec = BotSpec(id=bot.pk, **{f: getattr(bot, f) for f in BOT_SPEC_FIELDS})
+    fields = {f: getattr(bot, f) for f in BOT_SPEC_FIELDS}
+    spec = BotSpec(id=bot.pk, **{**fields, "model": bot.speech_model()})
     return Snapshot(
         bot=spec,
         voice=voice,

@@ -3,6 +3,7 @@
 import pytest
 
 from botbuilder.models import Bot, KnowledgeSnippet, Tool, Voice
+from tests.protocol_oracle import VIOLATIONS
 
 
 def create_voice(**fields) -> Voice:
@@ -71,6 +72,19 @@ def staff_user(db, django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def protocol_conformance():
+    """Fail a test whose peers sent an event the official SDK's types do not accept."""
+    VIOLATIONS.take()  # a previous test's stragglers are not this test's fault
+    yield
+    seen = VIOLATIONS.take()
+    if seen:
+        pytest.fail(
+            f"{len(seen)} Realtime protocol violation(s):\n" + "\n".join(seen[:10]),
+            pytrace=False,
+        )
 
 
 # The offline engine; Redis/PostgreSQL and two daphne workers (tests marked `services`).

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from botbuilder.admin import bot_pages
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
+from botbuilder.catalogue import realtime_model
 from botbuilder.models import Bot
 from botbuilder.preview.views import preview_urls
 from botbuilder.services.bot_transfer import bot_export, bots_export
 from botbuilder.services.bots import bot_duplicate
+from botbuilder.services.model_moves import bot_move_to_successor
 
 
 class KnowledgeLinkForm(forms.ModelForm):
@@ -46,6 +48,7 @@ class BotAdmin(admin.ModelAdmin):
         "name",
         "slug",
         "model",
+        "model_status",
         "voice",
         "is_active",
         "snippet_count",
@@ -58,7 +61,7 @@ class BotAdmin(admin.ModelAdmin):
     autocomplete_fields = ("voice", "connection")
     formfield_overrides = PRETTY_JSON_OVERRIDES
     inlines = (KnowledgeInline, ToolInline)
-    actions = ("duplicate_bots", "export_bots")
+    actions = ("duplicate_bots", "export_bots", "move_to_successor_model")
     view_on_site = False
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
@@ -81,12 +84,29 @@ class BotAdmin(admin.ModelAdmin):
                 "fields": (
                     "connection",
                     "model",
+                    ("reasoning_effort", "parallel_tool_calls"),
                     "voice",
                     "output_modality",
                     "max_output_tokens",
                     "noise_reduction",
                     "input_transcription_model",
+                    "transcription_languages",
+                    "transcription_keywords",
                 )
+            },
+        ),
+        (
+            "Long calls and cost",
+            {
+                "description": "Every reply re-bills the conversation so far as input "
+                "tokens; truncation decides how much of a long call the model keeps.",
+                "fields": (
+                    "truncation",
+                    (
+                        "truncation_retention_ratio",
+                        "truncation_post_instructions_tokens",
+                    ),
+                ),
             },
         ),
         (
@@ -97,6 +117,7 @@ class BotAdmin(admin.ModelAdmin):
                     ("vad_threshold", "vad_prefix_padding_ms", "vad_silence_ms"),
                     "semantic_eagerness",
                     "interrupt_on_speech",
+                    "idle_timeout_ms",
                     ("idle_reminder_after_s", "idle_reminder_max"),
                     "idle_reminder_text",
                 )
@@ -134,12 +155,23 @@ class BotAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("voice")
+            .select_related("voice", "connection")
             .annotate(
                 snippet_total=Count("knowledge", distinct=True),
                 tool_total=Count("tools", distinct=True),
             )
         )
+
+    @admin.display(description="model status")
+    def model_status(self, obj: Bot) -> str:
+        """Current, legacy (with its shutdown date) or retired, from the catalogue."""
+        record = realtime_model(obj.speech_model())
+        if record is None:
+            return "not in the catalogue"
+        if record.shutdown is None:
+            return record.status
+        verb = "shut down" if record.is_retired else "shuts down"
+        return f"{record.status}: {verb} {record.shutdown:%Y-%m-%d}"
 
     @admin.display(description="snippets", ordering="snippet_total")
     def snippet_count(self, obj: Bot) -> int:
@@ -202,3 +234,22 @@ class BotAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    @admin.action(description="Move to the successor model", permissions=["change"])
+    def move_to_successor_model(self, request, queryset) -> None:
+        """Legacy and retired models → the catalogue's successor (gpt-realtime-2.1...)."""
+        for bot in queryset.select_related("voice", "connection"):
+            move = bot_move_to_successor(bot=bot)
+            if move.new:
+                self.log_change(request, bot, f"Moved from {move.old} to {move.new}.")
+                self.message_user(
+                    request,
+                    f"{bot.name} moved from {move.old} to {move.new}.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{bot.name} was not moved: {move.problem}.",
+                    messages.WARNING,
+                )

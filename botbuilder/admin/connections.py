@@ -14,7 +14,7 @@ class ConnectionAdmin(admin.ModelAdmin):
     search_fields = ("name", "base_url", "notes")
     fieldsets = (
         (None, {"fields": ("name", "kind", "notes")}),
-        ("Endpoint", {"fields": ("base_url", "azure_deployment")}),
+        ("Endpoint", {"fields": ("base_url", "azure_deployment", "azure_model")}),
         ("Key", {"fields": ("api_key_env", "api_key_is_set")}),
     )
     readonly_fields = ("api_key_is_set",)

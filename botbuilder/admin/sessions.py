@@ -3,7 +3,8 @@
 import json
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from botbuilder.exports.admin_views import export_sessions_action, session_export_urls
 from botbuilder.exports.retention import session_purge_at
@@ -87,15 +88,43 @@ class SessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
                     ("turn_count", "cost_usd"),
                     ("text_in_tokens", "text_cached_tokens", "text_out_tokens"),
                     ("audio_in_tokens", "audio_cached_tokens", "audio_out_tokens"),
+                    "cost_lines_display",
                 )
             },
         ),
         ("Configuration sent to the model", {"fields": ("config_pretty",)}),
     )
-    readonly_fields = ("duration_display", "purged_after", "config_pretty")
+    readonly_fields = (
+        "duration_display",
+        "purged_after",
+        "config_pretty",
+        "cost_lines_display",
+    )
 
     def get_urls(self):
         return session_export_urls(self.admin_site) + super().get_urls()
+
+    @admin.display(description="cost by line")
+    def cost_lines_display(self, obj: Session) -> str:
+        """Each billed kind (cached input, images, caller transcription) and its cost."""
+        lines = obj.cost_lines if isinstance(obj.cost_lines, list) else []
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: ${} ({})",
+                (
+                    (
+                        line.get("label", ""),
+                        line.get("cost_usd", "0"),
+                        f"{line['seconds']:g} s"
+                        if "seconds" in line
+                        else f"{line.get('tokens', 0)} tokens",
+                    )
+                    for line in lines
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description="duration")
     def duration_display(self, obj: Session) -> str:

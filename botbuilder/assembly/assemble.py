@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from botbuilder.assembly import options
 from botbuilder.assembly.knowledge import (
     SEARCH_KNOWLEDGE_TOOL,
     knowledge_section,
@@ -18,13 +19,9 @@ from botbuilder.assembly.knowledge import (
 from botbuilder.assembly.snapshot import Snapshot, ToolSpec
 from botbuilder.assembly.tokens import estimate_json_tokens, estimate_tokens
 from botbuilder.assembly.variables import fill
+from botbuilder.catalogue import realtime_model
 
-# Context window per model in tokens (protocol reference §5.1); unknown models get 32k.
-CONTEXT_TOKENS = {
-    "gpt-realtime-mini": 32_000,
-    "gpt-realtime": 32_000,
-    "gpt-4o-mini-realtime-preview": 16_000,
-}
+# Context window of a model the catalogue lacks (compatible servers), in tokens.
 DEFAULT_CONTEXT_TOKENS = 32_000
 # Warn when instructions + tools take more than this share of the context.
 CONTEXT_WARNING_RATIO = 0.5
@@ -137,26 +134,6 @@ def _tool_section(tools: list[ToolSpec]) -> str:
     return "\n".join(lines)
 
 
-def _turn_detection(bot) -> dict[str, Any] | None:
-    if bot.turn_detection == "server_vad":
-        return {
-            "type": "server_vad",
-            "threshold": bot.vad_threshold,
-            "prefix_padding_ms": bot.vad_prefix_padding_ms,
-            "silence_duration_ms": bot.vad_silence_ms,
-            "create_response": True,
-            "interrupt_response": bot.interrupt_on_speech,
-        }
-    if bot.turn_detection == "semantic_vad":
-        return {
-            "type": "semantic_vad",
-            "eagerness": bot.semantic_eagerness,
-            "create_response": True,
-            "interrupt_response": bot.interrupt_on_speech,
-        }
-    return None
-
-
 def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
     """Build the session config and its report; raises UnknownVariableError for a missing variable."""
     bot = snapshot.bot
@@ -198,9 +175,10 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
     functions = [t.to_function() for t in enabled_tools]
     tool_tokens = estimate_json_tokens(functions) if functions else 0
     total = estimate_tokens(full_instructions) + tool_tokens
-    context = CONTEXT_TOKENS.get(bot.model, DEFAULT_CONTEXT_TOKENS)
+    record = realtime_model(bot.model)
+    context = record.context_tokens if record else DEFAULT_CONTEXT_TOKENS
 
-    warnings: list[str] = []
+    warnings: list[str] = options.model_warnings(bot.model, record)
     overflow = [s for s in retrievable if s.mode == "inline"]
     if overflow:
         warnings.append(
@@ -220,14 +198,9 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
         )
 
     audio_format = AUDIO_FORMATS[snapshot.audio_format]
-    transcription = None
-    if bot.input_transcription_model:
-        transcription = {"model": bot.input_transcription_model}
-        if bot.language:
-            transcription["language"] = bot.language.split("-")[0].lower()
     output: dict[str, Any] = {"format": audio_format}
     if snapshot.voice is not None:
-        output["voice"] = snapshot.voice.provider_voice
+        output["voice"] = options.voice(snapshot.voice)
         output["speed"] = snapshot.voice.speed
     session = {
         "type": "realtime",
@@ -240,14 +213,16 @@ def assemble(snapshot: Snapshot, now: datetime | None = None) -> Assembly:
                 "noise_reduction": None
                 if bot.noise_reduction == "off"
                 else {"type": bot.noise_reduction},
-                "transcription": transcription,
-                "turn_detection": _turn_detection(bot),
+                "transcription": options.transcription(bot),
+                "turn_detection": options.turn_detection(bot),
             },
             "output": output,
         },
         "tools": functions,
         "tool_choice": bot.tool_choice,
         "max_output_tokens": bot.max_output_tokens or "inf",
+        "truncation": options.truncation(bot),
+        **options.reasoning_options(bot, record),
     }
     report = Report(
         sections=built,

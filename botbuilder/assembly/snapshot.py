@@ -12,6 +12,7 @@ from typing import Any
 class VoiceSpec:
     provider_voice: str = "marin"
     speed: float = 1.0
+    custom_voice_id: str = ""  # "voice_..." replaces provider_voice upstream
     offline_voice: str = "en-us+klatt3"
     offline_rate_wpm: int = 165
     offline_pitch: int = 50
@@ -54,7 +55,9 @@ class BotSpec:
     instructions: str
     id: int | None = None
     slug: str = ""
-    model: str = "gpt-realtime-mini"
+    model: str = (
+        "gpt-realtime-2.1-mini"  # the model sessions run on (Azure: the deployment's)
+    )
     greeting: str = ""
     greeting_mode: str = "bot_greeting"  # bot_greeting | model_first | wait
     language: str = "en"
@@ -67,7 +70,15 @@ class BotSpec:
     semantic_eagerness: str = "auto"
     interrupt_on_speech: bool = True
     noise_reduction: str = "near_field"  # near_field | far_field | off
-    input_transcription_model: str = "gpt-4o-mini-transcribe"
+    input_transcription_model: str = "gpt-live-transcribe"
+    transcription_languages: str = ""  # comma-separated ISO-639-1 codes
+    transcription_keywords: str = ""  # comma- or line-separated
+    reasoning_effort: str = "low"
+    parallel_tool_calls: bool | None = None
+    idle_timeout_ms: int | None = None  # server VAD only
+    truncation: str = "auto"  # auto | retention_ratio | disabled
+    truncation_retention_ratio: float | None = None
+    truncation_post_instructions_tokens: int | None = None
     tool_choice: str = "auto"
     knowledge_token_budget: int = 2000
     variable_defaults: dict[str, Any] = field(default_factory=dict)

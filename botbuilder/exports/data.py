@@ -67,6 +67,7 @@ class SessionData:
     config_snapshot: dict[str, Any] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)
     cost_usd: str = "0"
+    cost_lines: list[dict[str, Any]] = field(default_factory=list)  # pricing.cost_lines
     turn_count: int = 0
     recording: str = ""
 

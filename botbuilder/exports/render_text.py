@@ -3,6 +3,7 @@
 import json
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from botbuilder.exports.data import ROLE_LABELS, ItemData, SessionData, format_clock
@@ -65,6 +66,16 @@ def _header_lines(session: SessionData) -> list[tuple[str, str]]:
     if session.model:
         rows.append(("Model", session.model))
     rows.append(("Cost", f"${session.cost_usd}"))
+    for line in session.cost_lines:
+        if Decimal(str(line.get("cost_usd") or 0)):
+            amount = (
+                f"{line['seconds']:g} s"
+                if "seconds" in line
+                else f"{line.get('tokens', 0)} tokens"
+            )
+            rows.append(
+                (f"Cost, {line.get('label', '')}", f"${line['cost_usd']} ({amount})")
+            )
     return rows
 
 

@@ -47,6 +47,7 @@ def session_data(*, session: Session) -> SessionData:
         else {},
         usage={f: getattr(session, f) for f in USAGE_FIELDS},
         cost_usd=str(session.cost_usd),
+        cost_lines=session.cost_lines if isinstance(session.cost_lines, list) else [],
         turn_count=session.turn_count,
         recording=session.recording.name or "",
     )

@@ -6,21 +6,24 @@ from django.db import models
 from django.urls import reverse
 
 from botbuilder.assembly.variables import VARIABLE_NAME_RE, unknown_placeholders
+from botbuilder.catalogue import (
+    DEFAULT_MODEL,
+    DEFAULT_TRANSCRIPTION_MODEL,
+    realtime_model_choices,
+    transcription_model_choices,
+)
 from botbuilder.models.choices import (
-    GPT_REALTIME_FAMILY,
-    REALTIME_FAMILY_ONLY_VOICES,
     Eagerness,
     GreetingMode,
     NoiseReduction,
     OutputModality,
-    RealtimeModel,
     ToolChoice,
-    TranscriptionModel,
     TurnDetection,
 )
+from botbuilder.models.model_options import MAX_OUTPUT_TOKENS_CAP, ModelOptions
 
 
-class Bot(models.Model):
+class Bot(ModelOptions):
     # Persona
     name = models.CharField(
         "name", max_length=100, help_text="Shown to your team, e.g. 'Returns desk'."
@@ -74,10 +77,11 @@ class Bot(models.Model):
     model = models.CharField(
         "model",
         max_length=50,
-        choices=RealtimeModel.choices,
-        default=RealtimeModel.GPT_REALTIME_MINI,
-        help_text="The realtime speech model. gpt-realtime-mini is fast and cheap; "
-        "gpt-realtime sounds and reasons best.",
+        choices=realtime_model_choices,
+        default=DEFAULT_MODEL,
+        help_text="The realtime speech model. gpt-realtime-2.1-mini is fast, cheap and "
+        "reasons; gpt-realtime-2.1 sounds and reasons best. On an Azure connection the "
+        "connection's model counts.",
     )
     voice = models.ForeignKey(
         "botbuilder.Voice",
@@ -99,9 +103,9 @@ class Bot(models.Model):
         "max output tokens",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(4096)],
-        help_text="Cap on one reply's length (1 to 4096 tokens; 1 s of speech ≈ 20 tokens). "
-        "Empty: no cap.",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OUTPUT_TOKENS_CAP)],
+        help_text="Cap on one reply's length in tokens, up to the model's maximum (4,096; "
+        "32,000 for the gpt-realtime-2 family); 1 s of speech ≈ 20 tokens. Empty: no cap.",
     )
     noise_reduction = models.CharField(
         "noise reduction",
@@ -113,8 +117,8 @@ class Bot(models.Model):
     input_transcription_model = models.CharField(
         "caller transcription",
         max_length=50,
-        choices=TranscriptionModel.choices,
-        default=TranscriptionModel.GPT_4O_MINI_TRANSCRIBE,
+        choices=transcription_model_choices,
+        default=DEFAULT_TRANSCRIPTION_MODEL,
         blank=True,
         help_text="Model that writes down what the caller said (billed separately). "
         "Off: the transcript shows only the bot's side.",
@@ -253,18 +257,20 @@ class Bot(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("admin:botbuilder_bot_change", args=[self.pk])
 
+    def speech_model(self) -> str:
+        """The model sessions run on: an Azure connection's model, else the bot's."""
+        if self.connection_id and self.connection.azure_model:
+            return self.connection.azure_model
+        return self.model
+
     def clean(self) -> None:
-        errors: dict[str, list[ValidationError]] = {}
-        if self.voice_id and self.voice.provider_voice in REALTIME_FAMILY_ONLY_VOICES:
-            if self.model not in GPT_REALTIME_FAMILY:
-                errors.setdefault("voice", []).append(
-                    ValidationError(
-                        "The voice %(voice)s needs a gpt-realtime model; choose gpt-realtime or "
-                        "gpt-realtime-mini, or another voice.",
-                        code="voice_model_mismatch",
-                        params={"voice": self.voice.provider_voice},
-                    )
-                )
+        model = self.speech_model()
+        errors = self.model_option_errors(model)
+        self._clean_variables(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_variables(self, errors: dict[str, list[ValidationError]]) -> None:
         defaults = self.variable_defaults
         if not isinstance(defaults, dict):
             errors.setdefault("variable_defaults", []).append(
@@ -304,5 +310,3 @@ class Bot(models.Model):
                         params={"names": ", ".join(f"{{{{{n}}}}}" for n in unknown)},
                     )
                 )
-        if errors:
-            raise ValidationError(errors)

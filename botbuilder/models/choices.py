@@ -3,23 +3,21 @@
 from django.db import models
 
 
-class RealtimeModel(models.TextChoices):
-    GPT_REALTIME_MINI = "gpt-realtime-mini", "gpt-realtime-mini (fast, low cost)"
-    GPT_REALTIME = "gpt-realtime", "gpt-realtime (best quality)"
-    GPT_4O_MINI_REALTIME_PREVIEW = (
-        "gpt-4o-mini-realtime-preview",
-        "gpt-4o-mini-realtime-preview (legacy preview)",
+class ReasoningEffort(models.TextChoices):
+    MINIMAL = "minimal", "Minimal (fastest)"
+    LOW = "low", "Low (default)"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    XHIGH = "xhigh", "Extra high (slowest, most careful)"
+
+
+class Truncation(models.TextChoices):
+    AUTO = "auto", "Automatic (drop the oldest turns when the context is full)"
+    RETENTION_RATIO = (
+        "retention_ratio",
+        "Retention ratio (drop a block of old turns at once)",
     )
-
-
-# Context window per model, in tokens (protocol reference §5.1).
-MODEL_CONTEXT_TOKENS = {
-    RealtimeModel.GPT_REALTIME_MINI: 32_000,
-    RealtimeModel.GPT_REALTIME: 32_000,
-    RealtimeModel.GPT_4O_MINI_REALTIME_PREVIEW: 16_000,
-}
-
-GPT_REALTIME_FAMILY = {RealtimeModel.GPT_REALTIME_MINI, RealtimeModel.GPT_REALTIME}
+    DISABLED = "disabled", "Disabled (the session fails when the context is full)"
 
 
 class ProviderVoice(models.TextChoices):
@@ -35,7 +33,8 @@ class ProviderVoice(models.TextChoices):
     CEDAR = "cedar", "Cedar (gpt-realtime models only)"
 
 
-# Voices only the gpt-realtime family speaks (protocol reference §2.4).
+# Voices only the gpt-realtime models speak (protocol reference §2.4); the catalogue's
+# `marin_cedar` says which models those are.
 REALTIME_FAMILY_ONLY_VOICES = {ProviderVoice.MARIN, ProviderVoice.CEDAR}
 
 
@@ -74,13 +73,6 @@ class NoiseReduction(models.TextChoices):
     NEAR_FIELD = "near_field", "Near field (headset, phone held to the ear)"
     FAR_FIELD = "far_field", "Far field (laptop, speakerphone)"
     OFF = "off", "Off"
-
-
-class TranscriptionModel(models.TextChoices):
-    OFF = "", "Off (no caller transcript)"
-    GPT_4O_MINI_TRANSCRIBE = "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe"
-    GPT_4O_TRANSCRIBE = "gpt-4o-transcribe", "gpt-4o-transcribe"
-    WHISPER_1 = "whisper-1", "whisper-1"
 
 
 class ToolChoice(models.TextChoices):

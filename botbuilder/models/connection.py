@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from botbuilder.catalogue import realtime_model_choices
 from botbuilder.models.choices import ConnectionKind
 
 env_var_name_validator = RegexValidator(
@@ -40,6 +41,14 @@ class Connection(models.Model):
         max_length=100,
         blank=True,
         help_text="Azure only: the deployment name of the realtime model (used as ?model=).",
+    )
+    azure_model = models.CharField(
+        "Azure deployment's model",
+        max_length=50,
+        blank=True,
+        choices=realtime_model_choices,
+        help_text="Azure only: the model the deployment runs, so that capabilities, limits "
+        "and prices are right for bots on this connection. Empty: each bot's own model.",
     )
     api_key_env = models.CharField(
         "API key environment variable",
@@ -82,6 +91,11 @@ class Connection(models.Model):
                     "Azure needs the name of the realtime deployment.",
                     code="required_for_azure",
                 )
+        if self.azure_model and self.kind != ConnectionKind.AZURE:
+            errors["azure_model"] = ValidationError(
+                "Only Azure connections name their deployment's model; clear this field.",
+                code="azure_only",
+            )
         if self.kind == ConnectionKind.COMPATIBLE and not self.base_url:
             errors["base_url"] = ValidationError(
                 "An OpenAI-compatible connection needs the server's base URL.",

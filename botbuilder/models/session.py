@@ -97,6 +97,13 @@ class Session(models.Model):
     cost_usd = models.DecimalField(
         "cost (USD)", max_digits=12, decimal_places=6, default=0
     )
+    cost_lines = models.JSONField(
+        "cost by line",
+        default=list,
+        blank=True,
+        help_text="Each billed kind of token (cached input, image, caller transcription) "
+        "with its count, rate and cost (botbuilder.pricing.cost_lines).",
+    )
     turn_count = models.PositiveIntegerField("turns", default=0)
     recording = models.FileField(
         "recording",

@@ -1,6 +1,6 @@
 """A voice the bot speaks with, on the provider and in the offline engine."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from botbuilder.models.choices import ProviderVoice
@@ -19,6 +19,21 @@ class Voice(models.Model):
         choices=ProviderVoice.choices,
         default=ProviderVoice.MARIN,
         help_text="The OpenAI voice id. Marin and Cedar sound best but need a gpt-realtime model.",
+    )
+    custom_voice_id = models.CharField(
+        "custom voice id",
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^voice_[A-Za-z0-9_-]+$",
+                "A custom voice id looks like voice_1234 (from your OpenAI account).",
+                code="invalid_custom_voice_id",
+            )
+        ],
+        help_text="A custom voice made from audio samples in your OpenAI account, e.g. "
+        "voice_1234. When set it replaces the provider voice (current models only; the "
+        "offline engine keeps its own voice).",
     )
     speed = models.FloatField(
         "speed",

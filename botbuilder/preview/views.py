@@ -12,24 +12,16 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from botbuilder.assembly import UnknownVariableError, assemble
+from botbuilder.catalogue import realtime_model
 from botbuilder.models import Bot
 from botbuilder.models.choices import EndReason, SessionStatus
-from botbuilder.pricing import price_table
+from botbuilder.pricing import TOKEN_KINDS, price_table
 from botbuilder.selectors import bot_snapshot
 
 logger = logging.getLogger(__name__)
 
 PREVIEW_URL_NAME = "botbuilder_bot_preview"
 PREVIEW_TEMPLATE = "admin/botbuilder/bot/preview.html"
-# Token kinds in the order the cost meter lists them (keys of `usage.tokens`).
-TOKEN_KINDS = (
-    ("audio_in", "Audio in"),
-    ("audio_cached", "Audio in, cached"),
-    ("audio_out", "Audio out"),
-    ("text_in", "Text in"),
-    ("text_cached", "Text in, cached"),
-    ("text_out", "Text out"),
-)
 
 
 def session_ws_path(bot_id: int) -> str:
@@ -62,15 +54,40 @@ def instructions_report(bot: Bot) -> dict[str, Any]:
     }
 
 
+def model_capabilities(bot: Bot) -> dict[str, Any]:
+    """What the bot's model can do, from the catalogue (None where it is not listed)."""
+    model = bot.speech_model()
+    record = realtime_model(model)
+    if record is None:
+        return {"name": model, "known": False}
+    return {
+        "name": model,
+        "known": True,
+        "family": record.family,
+        "context_tokens": record.context_tokens,
+        "max_output_tokens": record.max_output_tokens,
+        "reasoning": record.reasoning,
+        "reasoning_effort": bot.reasoning_effort if record.reasoning else None,
+        "image_input": record.image_input,
+        "status": str(record.status),
+        "shutdown": record.shutdown.isoformat() if record.shutdown else None,
+        "successor": record.successor or None,
+    }
+
+
 def preview_config(bot: Bot) -> dict[str, Any]:
     """Everything the page's scripts need, passed to them as JSON (`json_script`)."""
-    prices = price_table(bot.model, settings.REALTIME_PRICES)
+    model = bot.speech_model()
+    prices = price_table(model, settings.REALTIME_PRICES)
     return {
-        "bot": {"id": bot.pk, "name": bot.name, "model": bot.model},
+        "bot": {"id": bot.pk, "name": bot.name, "model": model},
+        "model": model_capabilities(bot),
         "wsPath": session_ws_path(bot.pk),
         "variables": {k: str(v) for k, v in (bot.variable_defaults or {}).items()},
         "pricesPerMtok": prices,
-        "tokenKinds": [{"key": k, "label": label} for k, label in TOKEN_KINDS],
+        "tokenKinds": [
+            {"key": k, "label": label} for k, label in TOKEN_KINDS if k in prices
+        ],
         "instructions": instructions_report(bot),
         "turnDetection": bot.turn_detection,
         "labels": {
@@ -86,7 +103,9 @@ def preview_view(
     """Staff with the "view bot" permission talk to the bot; unknown bots are a 404."""
     if not request.user.has_perm("botbuilder.view_bot"):
         raise PermissionDenied
-    bot = get_object_or_404(Bot.objects.select_related("voice"), pk=bot_id)
+    bot = get_object_or_404(
+        Bot.objects.select_related("voice", "connection"), pk=bot_id
+    )
     config = preview_config(bot)
     context = {
         **admin_site.each_context(request),
@@ -98,6 +117,7 @@ def preview_view(
         "bot": bot,
         "config": config,
         "instructions": config["instructions"],
+        "capabilities": config["model"],
         "variables": list(config["variables"].items()),
         "prices": [
             {
@@ -106,6 +126,7 @@ def preview_view(
                 "usd_per_mtok": config["pricesPerMtok"].get(key, 0),
             }
             for key, label in TOKEN_KINDS
+            if key in config["pricesPerMtok"]
         ],
     }
     request.current_app = admin_site.name

@@ -39,7 +39,14 @@ logger = logging.getLogger(__name__)
 FORMAT_BOT = "voicebot.bot"
 FORMAT_BOTS = "voicebot.bots"
 FORMAT_VERSION = 1
-CONNECTION_FIELDS = ("name", "kind", "base_url", "azure_deployment", "api_key_env")
+CONNECTION_FIELDS = (
+    "name",
+    "kind",
+    "base_url",
+    "azure_deployment",
+    "azure_model",
+    "api_key_env",
+)
 SNIPPET_FIELDS = ("title", "content", "mode", "priority", "is_enabled", "tags")
 
 

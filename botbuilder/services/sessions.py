@@ -10,13 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from botbuilder.assembly import Assembly, Snapshot
 from botbuilder.exports.recordings import session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
-from botbuilder.pricing import Usage
+from botbuilder.pricing import Usage, cost_lines, transcription_usage
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +104,26 @@ def transcript_append(*, session_id: Any, item: dict[str, Any]) -> None:
 
 
 def session_usage_set(
-    *, session_id: Any, usage: Usage, cost_usd: Decimal, turn_count: int
+    *,
+    session_id: Any,
+    usage: Usage,
+    cost_usd: Decimal,
+    turn_count: int,
+    lines: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Record the running usage totals and cost (one UPDATE per response)."""
-    Session.objects.filter(pk=session_id).update(
+    """Record the running usage totals, cost and cost lines (one UPDATE per response).
+
+    Without `lines`, they are computed from the session's model and the settings' prices.
+    """
+    rows = Session.objects.filter(pk=session_id)
+    if lines is None:
+        model, config = rows.values_list("model", "config_snapshot").first() or ("", {})
+        if not usage.transcription_model:  # a copy through as_dict() loses the name
+            session = (config or {}).get("session") or {}
+            usage = usage + transcription_usage(session, {})
+        lines = cost_lines(model, usage, settings.REALTIME_PRICES)
+    rows.update(
+        cost_lines=lines,
         text_in_tokens=usage.text_in,
         text_cached_tokens=usage.text_cached,
         audio_in_tokens=usage.audio_in,

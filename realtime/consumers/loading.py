@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from botbuilder import selectors
 from botbuilder.assembly import Assembly, Snapshot
+from botbuilder.catalogue import model_start_refusal
 from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
 from botbuilder.models import Bot
 from botbuilder.services.sessions import session_start
@@ -61,12 +62,15 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
             "bot_inactive",
             "This bot is inactive; activate it to start sessions.",
         )
+    retired = model_start_refusal(bot.speech_model())
+    if retired:
+        return Refusal(CLOSE_INACTIVE, "model_retired", retired)
     snapshot = selectors.bot_snapshot(bot=bot, audio_format="pcm16")
     connection = selectors.connection_for_bot(bot=bot)
     voice = snapshot.voice
     spec = ConnectionSpec(
         kind=connection.kind,
-        model=bot.model,
+        model=snapshot.bot.model,
         base_url=connection.base_url,
         azure_deployment=connection.azure_deployment,
         api_key_env=connection.api_key_env,

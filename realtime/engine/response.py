@@ -5,8 +5,10 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from botbuilder.catalogue import in_reasoning_family
 from realtime.engine.answer import Plan, plan_response
 from realtime.engine.audio_out import AudioOutMixin
+from realtime.engine.calls import PREAMBLE, with_parallel_calls
 from realtime.engine.events import (
     AUDIO_OUT_MS_PER_TOKEN,
     event,
@@ -104,7 +106,13 @@ class Response(AudioOutMixin):
                 self._context(),
                 self.params.get("instructions"),
             )
+            plan = with_parallel_calls(self.session.config, self._context(), plan)
             self.session.last_plan = plan
+            # gpt-realtime-2 family models say a preamble before their tool calls.
+            if plan.calls and in_reasoning_family(self.session.config.get("model", "")):
+                current = self._new_message()
+                await self._speak(current, Plan(text=PREAMBLE))
+                current = None
             for name, args in plan.calls:
                 await self._function_call(name, args)
             if plan.text:
@@ -245,7 +253,7 @@ class Response(AudioOutMixin):
         )
         item["content"].append(part)
         await self.session.send(
-            event("response.content_part.added", **self._ids(item), part=dict(part))
+            event("response.content_part.added", **self._ids(item), part=_part(part))
         )
         if self._audio():
             await self._stream_audio(item, plan.text)
@@ -284,6 +292,12 @@ class Response(AudioOutMixin):
             )
         if part is not None:
             await self.session.send(
-                event("response.content_part.done", **ids, part=dict(part))
+                event("response.content_part.done", **ids, part=_part(part))
             )
         await self._done_item(item, status)
+
+
+def _part(content: dict[str, Any]) -> dict[str, Any]:
+    """An item's content part as `response.content_part.*` carries it ("audio"/"text")."""
+    kind = {"output_audio": "audio", "output_text": "text"}[content["type"]]
+    return {**content, "type": kind}

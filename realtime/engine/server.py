@@ -4,6 +4,7 @@ import asyncio
 import json
 import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -38,10 +39,13 @@ class EngineServer:
         host: str = "127.0.0.1",
         port: int = 8765,
         max_session_s: float | None = None,
+        tap: Callable[[str, Any], None] | None = None,
     ):
         self.host = host
         self.port = port
         self.max_session_s = max_session_s or None
+        # Sees every frame: ("client", raw frame) in, ("server", event) out (test oracles).
+        self.tap = tap
         self.executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="engine")
         self.server: Server | None = None
 
@@ -83,6 +87,8 @@ class EngineServer:
         model = parse_qs(query).get("model", [DEFAULT_MODEL])[0] or DEFAULT_MODEL
 
         async def send(message: dict[str, Any]) -> None:
+            if self.tap is not None:
+                self.tap("server", message)
             try:
                 await ws.send(json.dumps(message))
             except ConnectionClosed:
@@ -103,6 +109,8 @@ class EngineServer:
         try:
             await session.start()
             async for frame in ws:
+                if self.tap is not None:
+                    self.tap("client", frame)
                 await session.handle(frame)
         except ConnectionClosed:
             pass

@@ -28,6 +28,7 @@ from realtime.engine.validation import (
     SessionError,
     apply_session_update,
     default_session,
+    public_session,
 )
 from realtime.engine.voices import EspeakVoice
 
@@ -64,7 +65,7 @@ class Session(ItemsMixin, TurnsMixin):
         self.init_turns()
 
     async def start(self) -> None:
-        await self.send(event("session.created", session=self.config))
+        await self.send(event("session.created", session=public_session(self.config)))
 
     async def close(self) -> None:
         for response in list(self.responses.values()):
@@ -127,7 +128,7 @@ class Session(ItemsMixin, TurnsMixin):
         self.asr_texts = texts
         loop = asyncio.get_running_loop()
         self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_model, texts)
-        await self.send(event("session.updated", session=self.config))
+        await self.send(event("session.updated", session=public_session(self.config)))
 
     async def speech_model_ready(self) -> None:
         """Wait for the language model the last session.update started building."""

@@ -28,6 +28,8 @@ SESSION_KEYS = {
     "truncation",
     "include",
     "prompt",
+    "reasoning",  # reasoning models (gpt-realtime-2 family); the engine ignores it
+    "parallel_tool_calls",
 }
 AUDIO_INPUT_KEYS = {"format", "noise_reduction", "transcription", "turn_detection"}
 AUDIO_OUTPUT_KEYS = {"format", "voice", "speed"}
@@ -95,6 +97,15 @@ def default_session(model: str) -> dict[str, Any]:
             },
         },
     }
+
+
+# Kept in the engine's config but not part of the GA session object the SDK types give.
+INTERNAL_SESSION_KEYS = ("id", "object", "expires_at")
+
+
+def public_session(config: dict[str, Any]) -> dict[str, Any]:
+    """The session object of `session.created`/`session.updated`."""
+    return {k: v for k, v in config.items() if k not in INTERNAL_SESSION_KEYS}
 
 
 def _unknown(keys: set[str], allowed: set[str], prefix: str) -> None:

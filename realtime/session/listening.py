@@ -4,7 +4,7 @@ A caller turn gets its place in the conversation (`seq`) when the model announce
 (committed or added), and is stored when its transcript (or its failure) arrives.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from realtime.session.config import SessionSetup
@@ -26,10 +26,12 @@ class Listening:
         *,
         on_caller_active: Callable[[], None],
         on_committed: Callable[[], None],
+        on_transcription_usage: Callable[[dict[str, Any]], Awaitable[None]],
     ) -> None:
         self._setup, self._transcript, self._outbox = setup, transcript, outbox
         self._clock, self._playback = clock, playback
         self._on_caller_active, self._on_committed = on_caller_active, on_committed
+        self._on_transcription_usage = on_transcription_usage
         self._speech_ms: dict[str, list[int | None]] = {}  # item -> [started, stopped]
 
     async def on_speech_started(self, event: dict[str, Any]) -> None:
@@ -89,6 +91,7 @@ class Listening:
         turn.text = (event.get("transcript") or "").strip()
         turn.complete = True
         self._transcript.store(turn)
+        await self._on_transcription_usage(event)
         await self._outbox.event(
             {
                 "type": "transcript.done",

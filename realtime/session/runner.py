@@ -111,6 +111,9 @@ class SessionRunner:
             recorder,
             on_caller_active=self.limits.caller_active,
         )
+        self.meter = UsageMeter(
+            setup.model, setup.session, setup.prices, store, self.outbox
+        )
         self.listening = Listening(
             setup,
             self.transcript,
@@ -119,6 +122,7 @@ class SessionRunner:
             self.playback,
             on_caller_active=self.limits.caller_active,
             on_committed=self.caller.committed,
+            on_transcription_usage=self.meter.add_transcription,
         )
         self.assistant = AssistantOutput(
             setup,
@@ -128,7 +132,6 @@ class SessionRunner:
             self.tools,
             self.clock.now_ms,
         )
-        self.meter = UsageMeter(setup.model, setup.prices, store, self.outbox)
         self.reconnection = Reconnection(
             setup.session,
             self.lifecycle,

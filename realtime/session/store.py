@@ -40,13 +40,20 @@ class SessionStore:
         """Store (or update, same seq) a completed transcript item."""
         self._put(lambda: _append(session_id=self.session_id, item=record))
 
-    def set_usage(self, usage: Usage, cost_usd: Decimal, turn_count: int) -> None:
+    def set_usage(
+        self,
+        usage: Usage,
+        cost_usd: Decimal,
+        turn_count: int,
+        lines: list[dict[str, Any]] | None = None,
+    ) -> None:
         self._put(
             lambda: _usage(
                 session_id=self.session_id,
                 usage=usage,
                 cost_usd=cost_usd,
                 turn_count=turn_count,
+                lines=lines,
             )
         )
 

@@ -16,19 +16,47 @@ export function formatMs(ms) {
   return Number.isFinite(ms) ? `${Math.round(ms)} ms` : "—";
 }
 
-/** Tokens by kind and dollars for the bot's model, from `usage` events (running totals). */
+/** Tokens by kind and dollars for the bot's model, from `usage` events (running totals).
+ * With `usage.lines` (one per billed kind, realtime/browser_protocol.md) the rows are the
+ * server's lines, caller transcription included; without them, tokens × page prices. */
 export class CostMeter {
   constructor({ rows, total, prices }) {
     this.rows = rows;
     this.total = total;
     this.prices = prices || {};
+    this.template = Array.from(rows.children, (row) => row.cloneNode(true));
   }
 
   reset() {
+    this.rows.replaceChildren(...this.template.map((row) => row.cloneNode(true)));
     this.update({ tokens: {}, cost_usd: "0" });
   }
 
+  showLines(lines) {
+    const rows = lines.map((line) => {
+      const row = document.createElement("tr");
+      row.dataset.line = line.key;
+      const head = cell("th", line.label);
+      head.scope = "row";
+      head.title = line.usd_per_minute !== undefined
+        ? `USD ${line.usd_per_minute} per minute`
+        : `USD ${line.usd_per_mtok} per 1M tokens`;
+      const amount = line.seconds !== undefined
+        ? `${Number(line.seconds).toFixed(1)} s`
+        : Number(line.tokens || 0).toLocaleString();
+      row.append(head, cell("td", amount, "pv-num"),
+        cell("td", Number(line.cost_usd).toFixed(4), "pv-num"));
+      return row;
+    });
+    this.rows.replaceChildren(...rows);
+  }
+
   update(usage) {
+    if (Array.isArray(usage.lines)) {
+      this.showLines(usage.lines);
+      this.total.textContent = formatUsd(usage.cost_usd);
+      return;
+    }
     const tokens = usage.tokens || {};
     for (const row of this.rows.querySelectorAll("tr[data-kind]")) {
       const kind = row.dataset.kind;

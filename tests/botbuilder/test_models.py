@@ -97,15 +97,27 @@ def test_voice_speed_bounds(speed, ok):
 def test_bot_marin_and_cedar_need_a_gpt_realtime_model(provider_voice):
     voice = create_voice(name=provider_voice, provider_voice=provider_voice)
     bot = valid_bot(voice=voice, model="gpt-4o-mini-realtime-preview")
-    assert errors_of(bot) == {"voice": ["voice_model_mismatch"]}
+    assert errors_of(bot) == {
+        "voice": ["voice_model_mismatch"],
+        "model": ["model_retired"],
+    }
     valid_bot(voice=voice, model="gpt-realtime").full_clean()
     valid_bot(voice=voice, model="gpt-realtime-mini").full_clean()
+    valid_bot(voice=voice, model="gpt-realtime-2.1-mini").full_clean()
 
 
 @pytest.mark.django_db
-def test_bot_older_voices_work_with_the_preview_model():
+def test_bot_on_the_retired_preview_model_is_told_its_successor():
     voice = create_voice(name="alloy", provider_voice="alloy")
-    valid_bot(voice=voice, model="gpt-4o-mini-realtime-preview").full_clean()
+    bot = valid_bot(voice=voice, model="gpt-4o-mini-realtime-preview")
+    with pytest.raises(ValidationError) as caught:
+        bot.full_clean()
+    assert caught.value.message_dict == {
+        "model": [
+            "gpt-4o-mini-realtime-preview was shut down on 2026-05-07; choose "
+            "gpt-realtime-2.1-mini."
+        ]
+    }
 
 
 @pytest.mark.django_db
@@ -137,10 +149,18 @@ def test_bot_bad_variable_defaults(defaults, code):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("tokens", "ok"), [(0, False), (1, True), (4096, True), (4097, False)]
+    ("model", "tokens", "ok"),
+    [
+        ("gpt-realtime-2.1-mini", 0, False),
+        ("gpt-realtime-2.1-mini", 1, True),
+        ("gpt-realtime-2.1-mini", 32_000, True),
+        ("gpt-realtime-2.1-mini", 32_001, False),
+        ("gpt-realtime-mini", 4096, True),
+        ("gpt-realtime-mini", 4097, False),
+    ],
 )
-def test_bot_max_output_tokens_bounds(tokens, ok):
-    bot = valid_bot(max_output_tokens=tokens)
+def test_bot_max_output_tokens_up_to_the_model_maximum(model, tokens, ok):
+    bot = valid_bot(model=model, max_output_tokens=tokens)
     if ok:
         bot.full_clean()
     else:

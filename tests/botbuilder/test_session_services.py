@@ -107,3 +107,26 @@ def test_usage_and_recording_and_end(session, tmp_path, settings):
 def test_bot_for_session(bot):
     assert bot_for_session(bot_id=bot.pk) == bot
     assert bot_for_session(bot_id=bot.pk + 1000) is None
+
+
+def test_usage_set_stores_cost_lines_priced_at_the_session_s_model(settings, session):
+    settings.REALTIME_PRICES = {}
+    Session.objects.filter(pk=session.pk).update(model="gpt-realtime-2")
+    usage = Usage(text_in=100, text_out=1000) + Usage.from_transcription_usage(
+        "gpt-live-transcribe", {"type": "duration", "seconds": 60}
+    )
+    # The runner stores a copy made through as_dict(), which drops the model's name:
+    # the session's own transcription model (the bot's, gpt-live-transcribe) prices it.
+    session_usage_set(
+        session_id=session.pk,
+        usage=Usage(**usage.as_dict()),
+        cost_usd=Decimal("0.0412"),
+        turn_count=1,
+    )
+    lines = {
+        line["key"]: line for line in Session.objects.get(pk=session.pk).cost_lines
+    }
+    # gpt-realtime-2 text out: 1000 * $24 per 1M = $0.024; a minute of gpt-live-transcribe
+    # at $0.017
+    assert lines["text_out"]["cost_usd"] == "0.024000"
+    assert lines["transcription_seconds"]["cost_usd"] == "0.017000"

@@ -2,7 +2,9 @@
 
 Each accepted connection runs the next script: `async def script(conn: FakeConn)`. The
 script replays GA server events and waits for client events; everything the client sent is
-recorded in `conn.received`.
+recorded in `conn.received`. Both directions are checked against the official SDK's types
+(tests/protocol_oracle.py): a violation fails the test; `send_unchecked` is for scripts
+that send a malformed event on purpose.
 """
 
 import asyncio
@@ -15,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
+
+from tests.protocol_oracle import VIOLATIONS
 
 SERVER_LOGGER = logging.getLogger("tests.fake_upstream")
 Script = Callable[["FakeConn"], Awaitable[None]]
@@ -53,6 +57,21 @@ class ProtocolViolation(AssertionError):
     """The relay sent something the Realtime protocol does not allow."""
 
 
+# Input transcription usage of a duration-billed model (gpt-live-transcribe).
+TRANSCRIPTION_USAGE = {"type": "duration", "seconds": 0.8}
+
+
+def assistant_item(item_id: str, text: str, status: str = "completed") -> dict:
+    """A complete assistant audio message item, as `response.done` lists it."""
+    return {
+        "id": item_id,
+        "type": "message",
+        "role": "assistant",
+        "status": status,
+        "content": [{"type": "output_audio", "transcript": text}],
+    }
+
+
 class FakeConn:
     def __init__(
         self, ws: ServerConnection, errors: list[BaseException] | None = None
@@ -71,6 +90,7 @@ class FakeConn:
         with contextlib.suppress(Exception):
             async for message in self.ws:
                 event = json.loads(message)
+                VIOLATIONS.check("client", event)
                 event_id = event.pop("event_id", None)
                 if not isinstance(event_id, str) or not event_id:
                     self.errors.append(
@@ -102,6 +122,13 @@ class FakeConn:
         return [e for e in self.received if e.get("type") == etype]
 
     async def send(self, etype: str, **fields: Any) -> None:
+        """Send a server event; it must be one the SDK's types accept."""
+        event = {"type": etype, "event_id": new_id("event"), **fields}
+        VIOLATIONS.check("server", event)
+        await self.ws.send(json.dumps(event))
+
+    async def send_unchecked(self, etype: str, **fields: Any) -> None:
+        """Send an event the protocol does not define (forward-compatibility tests)."""
         await self.ws.send(
             json.dumps({"type": etype, "event_id": new_id("event"), **fields})
         )
@@ -112,9 +139,7 @@ class FakeConn:
     # --- GA sequences ---------------------------------------------------------------------
 
     async def session_created(self) -> None:
-        await self.send(
-            "session.created", session={"type": "realtime", "id": new_id("sess")}
-        )
+        await self.send("session.created", session={"type": "realtime"})
 
     async def user_turn(self, item_id: str, *, transcript: str | None = None) -> None:
         """Server VAD: speech started/stopped, committed, and optionally the transcript."""
@@ -140,12 +165,15 @@ class FakeConn:
         if transcript is not None:
             await self.transcript(item_id, transcript)
 
-    async def transcript(self, item_id: str, text: str) -> None:
+    async def transcript(
+        self, item_id: str, text: str, usage: dict | None = None
+    ) -> None:
         await self.send(
             "conversation.item.input_audio_transcription.completed",
             item_id=item_id,
             content_index=0,
             transcript=text,
+            usage=usage or TRANSCRIPTION_USAGE,
         )
 
     async def response_start(self, response_id: str) -> None:
@@ -188,12 +216,13 @@ class FakeConn:
         audio_ms: int = 200,
         chunks: int = 2,
         pause_s: float = 0.0,
+        output_index: int = 0,
     ) -> None:
         """An assistant message item with audio and transcript, completed."""
         await self.send(
             "response.output_item.added",
             response_id=response_id,
-            output_index=0,
+            output_index=output_index,
             item={
                 "id": item_id,
                 "type": "message",
@@ -210,7 +239,7 @@ class FakeConn:
                 "response.output_audio.delta",
                 response_id=response_id,
                 item_id=item_id,
-                output_index=0,
+                output_index=output_index,
                 content_index=0,
                 delta=audio,
             )
@@ -221,34 +250,32 @@ class FakeConn:
                 "response.output_audio_transcript.delta",
                 response_id=response_id,
                 item_id=item_id,
-                output_index=0,
+                output_index=output_index,
                 content_index=0,
                 delta=" ".join(part) + ("" if i == chunks - 1 else " "),
             )
             if pause_s:
                 await asyncio.sleep(pause_s)
         await self.send(
-            "response.output_audio.done", response_id=response_id, item_id=item_id
+            "response.output_audio.done",
+            response_id=response_id,
+            item_id=item_id,
+            output_index=output_index,
+            content_index=0,
         )
         await self.send(
             "response.output_audio_transcript.done",
             response_id=response_id,
             item_id=item_id,
-            output_index=0,
+            output_index=output_index,
             content_index=0,
             transcript=text,
         )
         await self.send(
             "response.output_item.done",
             response_id=response_id,
-            output_index=0,
-            item={
-                "id": item_id,
-                "type": "message",
-                "role": "assistant",
-                "status": "completed",
-                "content": [{"type": "output_audio", "transcript": text}],
-            },
+            output_index=output_index,
+            item=assistant_item(item_id, text),
         )
 
     async def response_done(
@@ -278,9 +305,7 @@ class FakeConn:
         await self.audio_item(
             response_id, item_id, text, audio_ms=audio_ms, chunks=chunks
         )
-        await self.response_done(
-            response_id, output=[{"id": item_id, "type": "message"}]
-        )
+        await self.response_done(response_id, output=[assistant_item(item_id, text)])
         return response_id, item_id
 
     async def function_call(
@@ -304,6 +329,7 @@ class FakeConn:
             "response.function_call_arguments.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=index,
             call_id=call_id,
             delta=arguments,
         )
@@ -311,6 +337,7 @@ class FakeConn:
             "response.function_call_arguments.done",
             response_id=response_id,
             item_id=item_id,
+            output_index=index,
             call_id=call_id,
             name=name,
             arguments=arguments,

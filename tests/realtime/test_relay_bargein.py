@@ -83,12 +83,16 @@ async def test_barge_in_without_report_uses_the_estimate_and_drops_late_audio(
             "response.output_audio.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             delta=chunk,
         )
         await conn.send(
             "response.output_audio_transcript.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             delta="One two three four",
         )
         await conn.send(
@@ -98,6 +102,8 @@ async def test_barge_in_without_report_uses_the_estimate_and_drops_late_audio(
             "response.output_audio.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             delta=chunk,
         )  # generated before the cancel: dropped
         conn.truncate = await conn.expect("conversation.item.truncate")
@@ -105,11 +111,14 @@ async def test_barge_in_without_report_uses_the_estimate_and_drops_late_audio(
             "response.output_audio_transcript.done",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             transcript="One two three four",
         )
         await conn.send(
             "response.output_item.done",
             response_id=response_id,
+            output_index=0,
             item={
                 "id": item_id,
                 "type": "message",

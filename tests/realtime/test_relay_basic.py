@@ -206,7 +206,8 @@ async def test_session_started_describes_the_session(fake_upstream, open_session
     started = browser.events[0]
     assert started["bot"] == {"id": bot.pk, "name": bot.name}
     assert (
-        started["provider"] == "compatible" and started["model"] == "gpt-realtime-mini"
+        started["provider"] == "compatible"
+        and started["model"] == "gpt-realtime-2.1-mini"
     )
     assert started["variables"]["customer_name"] == "Bilbo"
     assert started["push_to_talk"] is True and started["voice"] == "marin"

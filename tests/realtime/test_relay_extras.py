@@ -159,24 +159,30 @@ async def test_text_only_replies_are_relayed_and_stored(fake_upstream, open_sess
         await conn.send(
             "response.output_item.added",
             response_id=response_id,
-            item={"id": item_id, "type": "message", "role": "assistant"},
+            output_index=0,
+            item={"id": item_id, "type": "message", "role": "assistant", "content": []},
         )
         for delta in ("We open ", "at nine."):
             await conn.send(
                 "response.output_text.delta",
                 response_id=response_id,
                 item_id=item_id,
+                output_index=0,
+                content_index=0,
                 delta=delta,
             )
         await conn.send(
             "response.output_text.done",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             text="We open at nine.",
         )
         await conn.send(
             "response.output_item.done",
             response_id=response_id,
+            output_index=0,
             item={
                 "id": item_id,
                 "type": "message",

@@ -30,12 +30,15 @@ async def test_upstream_drop_mid_response_ends_the_session_as_failed(
         await conn.send(
             "response.output_item.added",
             response_id=response_id,
-            item={"id": item_id, "type": "message", "role": "assistant"},
+            output_index=0,
+            item={"id": item_id, "type": "message", "role": "assistant", "content": []},
         )
         await conn.send(
             "response.output_audio_transcript.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             delta="Hello, this",
         )
         await conn.close(1011, "internal error")

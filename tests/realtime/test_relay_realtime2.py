@@ -8,7 +8,7 @@ import pytest
 from botbuilder.tools import ToolOutcome
 from realtime.session.bargein import heard_prefix
 from tests.realtime.conftest import get_items, get_session, make_bot
-from tests.realtime.fake_upstream import new_id
+from tests.realtime.fake_upstream import TRANSCRIPTION_USAGE, assistant_item, new_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,8 +34,8 @@ async def test_a_preamble_and_an_answer_in_one_response(fake_upstream, open_sess
         await conn.response_done(
             response_id,
             output=[
-                {"id": conn.preamble, "type": "message"},
-                {"id": conn.answer, "type": "message"},
+                assistant_item(conn.preamble, PREAMBLE),
+                assistant_item(conn.answer, ANSWER),
             ],
         )
         await conn.browser_heard_some.wait()
@@ -213,3 +213,30 @@ async def test_the_services_idle_timeout_counts_as_a_reminder(
     conn = fake.connections[0]
     assert "response.create" not in conn.sent_types()  # the relay's own timer is off
     assert not fake.errors
+
+
+async def test_input_transcription_usage_is_billed_with_the_next_reply(
+    fake_upstream, open_session
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        await conn.user_turn("item_u1")
+        await conn.send(
+            "conversation.item.input_audio_transcription.completed",
+            item_id="item_u1",
+            content_index=0,
+            transcript="Hello there.",
+            usage=TRANSCRIPTION_USAGE,
+        )
+        await conn.reply("Hi!")
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    browser = await open_session(bot)
+    usage = await browser.until("usage")
+    await browser.close()
+    assert not fake.errors
+    assert usage["tokens"]["transcription_ms"] == 800
+    kinds = [line["key"] for line in usage["lines"]]
+    assert any(k.startswith("transcription") for k in kinds), kinds

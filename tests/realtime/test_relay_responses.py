@@ -145,7 +145,8 @@ async def test_cancel_not_active_is_benign_and_other_errors_reach_the_browser(
                 "Invalid value: 'shouty'. Supported values are: 'marin'.",
             ),
         )
-        await conn.send("some.future_event", payload=1)  # unknown types are ignored
+        # unknown types are ignored
+        await conn.send_unchecked("some.future_event", payload=1)
         await conn.expect("conversation.item.create")
         await conn.expect("response.create")
         await conn.reply("Still working.")

@@ -2,11 +2,12 @@
 
 import asyncio
 import base64
+import json
 
 from realtime.providers import UpstreamTarget
 from realtime.session.config import SessionSetup
 from realtime.session.runner import SessionRunner
-from tests.realtime.fake_upstream import new_id
+from tests.realtime.fake_upstream import assistant_item, new_id
 
 
 class MemoryTransport:
@@ -38,7 +39,7 @@ class MemoryStore:
     def append_item(self, record):
         self.items[record["seq"]] = record
 
-    def set_usage(self, usage, cost_usd, turn_count):
+    def set_usage(self, usage, cost_usd, turn_count, lines=None):
         self.usage = (usage, cost_usd, turn_count)
 
     def save_recording(self, path):
@@ -80,25 +81,31 @@ async def test_runner_works_over_a_phone_like_transport_in_mulaw(fake_upstream):
         await conn.send(
             "response.output_item.added",
             response_id=response_id,
-            item={"id": item_id, "type": "message", "role": "assistant"},
+            output_index=0,
+            item={**assistant_item(item_id, ""), "content": []},
         )
         mulaw_2s = base64.b64encode(b"\xff" * 16_000).decode()  # 2000 ms at 8 bytes/ms
         await conn.send(
             "response.output_audio.delta",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             delta=mulaw_2s,
         )
         await conn.send(
             "response.output_audio_transcript.done",
             response_id=response_id,
             item_id=item_id,
+            output_index=0,
+            content_index=0,
             transcript="Thanks for calling the shop today.",
         )
         await conn.send(
             "response.output_item.done",
             response_id=response_id,
-            item={"id": item_id, "type": "message", "role": "assistant"},
+            output_index=0,
+            item=assistant_item(item_id, "Thanks for calling the shop today."),
         )
         await conn.response_done(response_id)
         await conn.send(
@@ -150,8 +157,15 @@ async def test_keypad_digits_reach_the_conversation_and_are_answered(fake_upstre
         conn.note = await conn.expect("conversation.item.create")
         await conn.expect("response.create")
         await conn.reply("You chose option five.")
-        await conn.send(
-            "input_audio_buffer.dtmf_event_received", event="#", received_at=1
+        # This event carries no event_id (SDK type): sent as it is.
+        await conn.ws.send(
+            json.dumps(
+                {
+                    "type": "input_audio_buffer.dtmf_event_received",
+                    "event": "#",
+                    "received_at": 1,
+                }
+            )
         )
 
     fake = await fake_upstream(script)

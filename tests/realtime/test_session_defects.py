@@ -7,7 +7,7 @@ import pytest
 from realtime.protocol import ERROR_SESSION_EXPIRED
 from realtime.session.transport import CLOSE_UPSTREAM_FAILED, CLOSE_UPSTREAM_TIMEOUT
 from tests.realtime.conftest import get_items, get_session, make_bot
-from tests.realtime.fake_upstream import new_id, pcm_silence
+from tests.realtime.fake_upstream import assistant_item, new_id, pcm_silence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -275,7 +275,9 @@ async def test_a_model_that_answers_slowly_but_surely_keeps_the_session(
         await conn.audio_item(
             response_id, item_id, "a b c d e f", chunks=6, pause_s=0.15
         )
-        await conn.response_done(response_id, output=[{"id": item_id}])
+        await conn.response_done(
+            response_id, output=[assistant_item(item_id, "a b c d e f")]
+        )
 
     fake = await fake_upstream(script)
     bot = await make_bot(fake.base_url, greeting="a b c d e f")

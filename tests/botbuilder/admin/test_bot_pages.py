@@ -37,7 +37,7 @@ def test_assembled_page_shows_sections_budget_and_json(staff_client, bot):
     for title in titles:
         assert f"{title} <span" in html
     assert "You are the support line of Acme." in html
-    assert "32000 tokens" in html
+    assert "128000 tokens" in html  # the default model, gpt-realtime-2.1-mini
     assert [r["snippet"].title for r in response.context["inline_snippets"]] == [
         "Opening hours"
     ]

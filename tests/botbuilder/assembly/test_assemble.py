@@ -181,13 +181,13 @@ def test_ga_shape_for_the_browser():
 
     assert event["type"] == "session.update"
     assert session["type"] == "realtime"
-    assert session["model"] == "gpt-realtime-mini"
+    assert session["model"] == "gpt-realtime-2.1-mini"
     assert session["output_modalities"] == ["audio"]
     audio_in = session["audio"]["input"]
     assert audio_in["format"] == {"type": "audio/pcm", "rate": 24000}
     assert audio_in["noise_reduction"] == {"type": "near_field"}
     assert audio_in["transcription"] == {
-        "model": "gpt-4o-mini-transcribe",
+        "model": "gpt-live-transcribe",
         "language": "en",
     }
     assert session["audio"]["output"] == {

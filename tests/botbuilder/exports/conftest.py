@@ -4,7 +4,6 @@ interruption, non-ASCII text, an item without an end time and an untimed event."
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import psycopg
 import pytest
@@ -14,6 +13,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from botbuilder.models import Session, TranscriptItem
+from botbuilder.pricing import Usage, cost_lines, cost_usd
 from tests.conftest import create_bot
 
 GOLDEN_SESSION_ID = uuid.UUID("5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f")
@@ -46,6 +46,18 @@ GOLDEN_ITEMS = [
     (7, 27600, {"role": "user", "text": "Thanks, bye!", "started_ms": 26500, "ended_ms": None}),
     (8, 28000, {"role": "system", "kind": "event", "text": "Caller hung up."}),
 ]  # fmt: skip
+
+
+# Usage behind the golden session's cost lines (text_in excludes the cached part).
+GOLDEN_USAGE = Usage(
+    text_in=420,
+    text_cached=400,
+    audio_in=310,
+    text_out=95,
+    audio_out=560,
+    transcription_ms=6400,
+    transcription_model="gpt-live-transcribe",
+)
 
 
 def create_golden_session(
@@ -82,7 +94,8 @@ def create_golden_session(
         audio_cached_tokens=0,
         text_out_tokens=95,
         audio_out_tokens=560,
-        cost_usd=Decimal("0.015234"),
+        cost_usd=cost_usd("gpt-realtime-mini", GOLDEN_USAGE),  # $0.016617
+        cost_lines=cost_lines("gpt-realtime-mini", GOLDEN_USAGE),
         turn_count=4,
     )
     Session.objects.filter(pk=session.pk).update(started_at=started_at)

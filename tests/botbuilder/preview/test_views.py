@@ -94,3 +94,27 @@ def test_bot_change_form_links_to_the_preview(staff_client, bot):
     assert (
         reverse("admin:botbuilder_bot_preview", args=[bot.pk]) in page.content.decode()
     )
+
+
+def test_cost_panel_shows_the_model_s_capabilities_and_its_price_rows(
+    staff_client, bot
+):
+    bot.model, bot.reasoning_effort = "gpt-realtime-2.1", "high"
+    bot.save()
+    response = staff_client.get(preview_path(bot.pk))
+    html = response.content.decode()
+    assert "Context 128000 tokens" in html and "reasoning (effort high)" in html
+    config = page_config(response)
+    assert config["model"]["context_tokens"] == 128_000
+    assert config["model"]["reasoning"] is True
+    kinds = [k["key"] for k in config["tokenKinds"]]
+    assert "image_in" in kinds  # gpt-realtime-2.1 takes images and prices them
+
+
+def test_cost_panel_of_a_legacy_model_says_when_it_shuts_down(staff_client, bot):
+    bot.model = "gpt-realtime-mini"
+    bot.save()
+    response = staff_client.get(preview_path(bot.pk))
+    html = response.content.decode()
+    assert "no reasoning" in html and "legacy: shuts down 2027-01-20" in html
+    assert "image_in" not in [k["key"] for k in page_config(response)["tokenKinds"]]

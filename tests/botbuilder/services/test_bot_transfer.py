@@ -52,6 +52,7 @@ def test_connection_is_exported_without_secrets_or_notes(bot, monkeypatch):
         "kind": "openai",
         "base_url": "",
         "azure_deployment": "",
+        "azure_model": "",
         "api_key_env": "SHOP_OPENAI_KEY",
     }
     assert "sk-secret-value" not in json.dumps(document)
@@ -200,6 +201,6 @@ def test_missing_fields_take_the_model_defaults(db):
     imported = bot_import(data=document)
     assert (imported.slug, imported.model, imported.voice) == (
         "minimal",
-        "gpt-realtime-mini",
+        "gpt-realtime-2.1-mini",
         None,
     )

@@ -10,6 +10,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from realtime.engine.tts import synthesize
+from tests.protocol_oracle import check_client_event
 
 RECV_TIMEOUT_S = 15.0
 
@@ -108,6 +109,13 @@ class Client:
         self.events: list[dict[str, Any]] = []
 
     async def send(self, type_: str, **fields: Any) -> None:
+        """Send a client event; it must be one the official SDK's types accept."""
+        event = {"type": type_, **fields}
+        check_client_event(event)
+        await self.ws.send(json.dumps(event))
+
+    async def send_invalid(self, type_: str, **fields: Any) -> None:
+        """Send an event the protocol does not allow (tests of the engine's errors)."""
         await self.ws.send(json.dumps({"type": type_, **fields}))
 
     async def recv(self) -> dict[str, Any]:
@@ -152,8 +160,9 @@ class Client:
 
 
 @pytest.fixture
-async def client(offline_engine):
-    async with connect(offline_engine.url + "?model=gpt-realtime-mini") as ws:
+async def client(engine_for_protocol_tests):
+    url = engine_for_protocol_tests.url + "?model=gpt-realtime-mini"
+    async with connect(url) as ws:
         c = Client(ws)
         created = await c.until("session.created")
         assert created["session"]["type"] == "realtime"
