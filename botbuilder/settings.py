@@ -168,6 +168,18 @@ TOOL_HANDLER_MODULES = env.list(
 # Hosts webhooks may reach even though they resolve to private/loopback addresses.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
+# --- Secrets and outbound connections (security) ------------------------------------------
+# Environment variables a bot's configuration may use as secrets (connection API keys,
+# webhook `${NAME}` headers): names with this prefix plus the named extras. Django's own
+# variables (DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL...) are never usable.
+SECRET_ENV_PREFIX = env.str("SECRET_ENV_PREFIX", default="BOT_SECRET_")
+SECRET_ENV_ALLOWED = env.list(
+    "SECRET_ENV_ALLOWED", default=["OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"]
+)
+# Hosts ("host" or "host:port") connection base URLs may reach although they are private or
+# loopback; the offline engine's own address is always allowed.
+CONNECTION_ALLOWED_HOSTS = env.list("CONNECTION_ALLOWED_HOSTS", default=[])
+
 # --- Transcripts ------------------------------------------------------------------------
 # purge_sessions keeps sessions whose bot was deleted for this many days.
 SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)

@@ -5,9 +5,12 @@ variable the connection names, at call time, and only ever placed in headers; lo
 never the headers (`UpstreamTarget.__repr__` redacts them).
 """
 
-import os
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+
+from botbuilder.secrets import read_secret_env
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _WS_SCHEMES = {"https": "wss", "http": "ws", "wss": "wss", "ws": "ws"}
@@ -45,10 +48,18 @@ class UpstreamTarget:
 
 
 def read_api_key(env_name: str, fallback: str = "") -> str:
-    """The key in environment variable `env_name` (or `fallback`), stripped; "" if unset."""
+    """The key in environment variable `env_name` (or `fallback`), stripped; "" if unset.
+
+    Only allow-listed variables are read (botbuilder/secrets.py), checked again here at
+    call time: a connection saved before the rule, or edited in the database, cannot send
+    DJANGO_SECRET_KEY anywhere.
+    """
     if not env_name:
         return ""
-    return (os.environ.get(env_name) or fallback or "").strip()
+    try:
+        return read_secret_env(env_name) or (fallback or "").strip()
+    except ValidationError as exc:
+        raise ProviderConfigError(" ".join(exc.messages)) from None
 
 
 def _ws_base(base_url: str) -> tuple[str, str, str]:

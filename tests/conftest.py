@@ -1,8 +1,22 @@
 """Shared factories: plain functions behind fixtures, no JSON fixtures."""
 
+import os
+
 import pytest
 
 from botbuilder.models import Bot, KnowledgeSnippet, Tool, Voice
+
+# Tests run fake model servers on 127.0.0.1 ports of their own (compatible connections):
+# allow loopback for them, in this process and in the workers tests start.
+TEST_CONNECTION_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+os.environ.setdefault(
+    "CONNECTION_ALLOWED_HOSTS", ",".join(TEST_CONNECTION_ALLOWED_HOSTS)
+)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_connections_allowed(settings):
+    settings.CONNECTION_ALLOWED_HOSTS = TEST_CONNECTION_ALLOWED_HOSTS
 
 
 def create_voice(**fields) -> Voice:

@@ -20,6 +20,10 @@ tools by name. A record with the same name and the same definition is reused; on
 same name but a different definition is created under a suffixed name (``get_order_status_2``,
 ``Marin (2)``) and the rename is reported, so existing bots keep working unchanged.
 A clashing bot slug gets a new slug (``returns-desk-2``).
+
+Permissions: the importing user needs "add" for every kind of record the file creates
+(bot, connection, tool, voice, knowledge snippet) and "change" for every kind it reuses;
+a ``user`` of None (a management command) is trusted.
 """
 
 import logging
@@ -59,6 +63,10 @@ TOOL_FIELDS = _value_fields(Tool)
 
 class BotImportError(ValueError):
     """The file cannot be imported; the message says where and why."""
+
+
+class BotImportPermissionError(BotImportError):
+    """The user may not create or reuse some kind of record the file needs."""
 
 
 @dataclass
@@ -123,12 +131,13 @@ def bot_import(*, data: Any, user: Any = None) -> Bot:
 def bots_import(*, data: Any, user: Any = None) -> ImportResult:
     """Recreate every bot of a single- or several-bot document, all or nothing."""
     documents = _documents(data)
-    importer = _Importer()
+    importer = _Importer(user)
     with transaction.atomic():
         bots = [
             importer.bot(doc, f"bots[{i}]" if len(documents) > 1 else "file")
             for i, doc in enumerate(documents)
         ]
+        importer.check_permissions()  # raising here rolls every record back
     logger.info("Imported %d bot(s) %s for %s", len(bots), [b.slug for b in bots], user)
     return ImportResult(
         bots=bots,
@@ -187,10 +196,32 @@ def _clean(obj: models.Model, where: str, *, validate_unique: bool = True) -> No
 class _Importer:
     """Creates or reuses the records of one import, counting what it did."""
 
-    def __init__(self) -> None:
+    def __init__(self, user: Any = None) -> None:
+        self.user = user
         self.created: Counter = Counter()
         self.reused: Counter = Counter()
         self.warnings: list[str] = []
+        self.needed: dict[
+            str, type[models.Model]
+        ] = {}  # "add"/"change" codename -> model
+
+    def _need(self, action: str, model: type[models.Model]) -> None:
+        self.needed[f"{action}_{model._meta.model_name}"] = model
+
+    def check_permissions(self) -> None:
+        """Raise BotImportPermissionError naming every permission the user lacks."""
+        if self.user is None:
+            return
+        missing = [
+            f"{codename.split('_', 1)[0]} {model._meta.verbose_name_plural}"
+            for codename, model in sorted(self.needed.items())
+            if not self.user.has_perm(f"{model._meta.app_label}.{codename}")
+        ]
+        if missing:
+            raise BotImportPermissionError(
+                "You do not have permission to import this file: it needs the "
+                f"permission to {', '.join(missing)}."
+            )
 
     def bot(self, doc: dict[str, Any], where: str) -> Bot:
         allowed = (
@@ -228,6 +259,7 @@ class _Importer:
                 f"Slug {wanted_slug} is taken; the bot was imported as {bot.slug}."
             )
         _clean(bot, f"{where}: bot")
+        self._need("add", Bot)
         bot.save()
         bot.knowledge.set(snippets)
         bot.tools.set(tools)
@@ -240,9 +272,11 @@ class _Importer:
         ).first()
         if existing:
             self.reused["knowledge snippet"] += 1
+            self._need("change", KnowledgeSnippet)
             return existing
         snippet = KnowledgeSnippet(**values)
         _clean(snippet, where)
+        self._need("add", KnowledgeSnippet)
         snippet.save()
         self.created["knowledge snippet"] += 1
         return snippet
@@ -259,6 +293,7 @@ class _Importer:
         existing = model.objects.filter(name=obj.name).first()
         if existing and all(getattr(existing, f) == getattr(obj, f) for f in names):
             self.reused[label] += 1
+            self._need("change", model)
             return existing
         if existing:
             original = obj.name
@@ -268,6 +303,7 @@ class _Importer:
                 f"{obj.name}."
             )
         _clean(obj, where)
+        self._need("add", model)
         obj.save()
         self.created[label] += 1
         return obj

@@ -1,6 +1,6 @@
 """`${ENV_VAR}` secret references in webhook headers: resolved at call time, never shown.
 
-The database only ever holds the reference (``Bearer ${SHOP_API_TOKEN}``); the value is read
+The database only ever holds the reference (``Bearer ${BOT_SECRET_SHOP_TOKEN}``); the value is read
 from the server environment just before the request and scrubbed from everything stored,
 logged or displayed afterwards.
 """
@@ -9,6 +9,14 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from botbuilder.secrets import (
+    allowed_prefix,
+    check_secret_env_name,
+    is_secret_env_allowed,
+)
 
 SECRET_REF_RE = re.compile(r"\$\{([^}]*)\}")
 ENV_VAR_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -66,6 +74,13 @@ def header_value_problems(name: str, value: Any) -> list[str]:
         for ref in references(value)
         if not ENV_VAR_NAME_RE.match(ref)
     ]
+    problems += [
+        f"header {name!r}: ${{{ref}}} may not be used as a secret; use a variable whose "
+        f"name starts with {allowed_prefix()} (setting SECRET_ENV_PREFIX) or one listed "
+        "in SECRET_ENV_ALLOWED"
+        for ref in references(value)
+        if ENV_VAR_NAME_RE.match(ref) and not is_secret_env_allowed(ref)
+    ]
     if "${" in SECRET_REF_RE.sub("", value):
         problems.append(f"header {name!r}: a '${{' reference is not closed with '}}'")
     if is_sensitive_header(name):
@@ -73,7 +88,7 @@ def header_value_problems(name: str, value: Any) -> list[str]:
         if not references(value) or not SCHEME_ONLY_RE.match(literal):
             problems.append(
                 f"header {name!r} carries a credential: write it as a reference such as "
-                f"'Bearer ${{SHOP_API_TOKEN}}' and set that variable in the server "
+                f"'Bearer ${{BOT_SECRET_SHOP_TOKEN}}' and set that variable in the server "
                 "environment; secret values are never stored here"
             )
     return problems
@@ -92,6 +107,12 @@ def resolve_headers(
 
     def fill(header: str, match: re.Match) -> str:
         name = match.group(1)
+        try:  # checked again at call time: rows may predate the rule
+            check_secret_env_name(name)
+        except ValidationError:
+            raise MissingSecretError(
+                header, name, "which may not be used as a secret"
+            ) from None
         value = environ.get(name)
         if not value:
             raise MissingSecretError(header, name)

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from botbuilder import selectors
 from botbuilder.assembly import Assembly, Snapshot
+from botbuilder.connection_guard import connection_url_problem
 from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
 from botbuilder.models import Bot
 from botbuilder.services.sessions import session_start
@@ -17,6 +18,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_INACTIVE = 4409
+CLOSE_PROVIDER_CONFIG = 1011  # the bot's connection cannot be used (e.g. a blocked URL)
 
 
 @dataclass
@@ -80,6 +82,14 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
             }
         ),
     )
+    # Checked again here (not only in the form): DNS answers change, rows predate the rule.
+    problem = (
+        spec.kind != "offline"
+        and spec.base_url
+        and (connection_url_problem(spec.base_url, resolve=True))
+    )
+    if problem:
+        return Refusal(CLOSE_PROVIDER_CONFIG, "provider_config", problem)
     return BotContext(
         bot=bot, snapshot=snapshot, connection=spec, record_audio=bot.record_audio
     )

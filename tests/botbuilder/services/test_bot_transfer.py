@@ -37,11 +37,11 @@ def test_export_holds_every_setting_and_the_attached_records(bot):
 
 @pytest.mark.django_db
 def test_connection_is_exported_without_secrets_or_notes(bot, monkeypatch):
-    monkeypatch.setenv("SHOP_OPENAI_KEY", "sk-secret-value")
+    monkeypatch.setenv("BOT_SECRET_SHOP_OPENAI_KEY", "sk-secret-value")
     bot.connection = Connection.objects.create(
         name="Prod",
         kind="openai",
-        api_key_env="SHOP_OPENAI_KEY",
+        api_key_env="BOT_SECRET_SHOP_OPENAI_KEY",
         notes="internal: ask Bob for the key",
     )
     bot.save()
@@ -52,7 +52,7 @@ def test_connection_is_exported_without_secrets_or_notes(bot, monkeypatch):
         "kind": "openai",
         "base_url": "",
         "azure_deployment": "",
-        "api_key_env": "SHOP_OPENAI_KEY",
+        "api_key_env": "BOT_SECRET_SHOP_OPENAI_KEY",
     }
     assert "sk-secret-value" not in json.dumps(document)
     assert "Bob" not in json.dumps(document)
