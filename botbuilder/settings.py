@@ -35,6 +35,10 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Pages that may open the session/monitor websockets ("https://bots.example.com"): scheme,
+# host and port compared. Empty: ALLOWED_HOSTS on the served scheme and port, plus
+# CSRF_TRUSTED_ORIGINS (realtime/origins.py). Behind a proxy, set it or CSRF_TRUSTED_ORIGINS.
+WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
 
 # --- HTTPS and cookies (deployment; see README "Production") -------------------------------
 # Behind a TLS reverse proxy set these (check --deploy then reports no security warning).

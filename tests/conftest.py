@@ -19,6 +19,15 @@ def _loopback_connections_allowed(settings):
     settings.CONNECTION_ALLOWED_HOSTS = TEST_CONNECTION_ALLOWED_HOSTS
 
 
+# In-process websocket tests have no served port in their scope: name their page's origin.
+TEST_WEBSOCKET_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+@pytest.fixture(autouse=True)
+def _test_page_origin_allowed(settings):
+    settings.WEBSOCKET_ALLOWED_ORIGINS = TEST_WEBSOCKET_ORIGINS
+
+
 def create_voice(**fields) -> Voice:
     defaults = {"name": "Marin", "provider_voice": "marin", "speed": 1.0}
     return Voice.objects.create(**{**defaults, **fields})

@@ -1,7 +1,7 @@
 """The browser's live session websocket: `/ws/bots/<bot id>/session/`.
 
 Protocol: realtime/browser_protocol.md. Auth is checked at connect (staff with
-botbuilder.view_bot; the origin was already checked by AllowedHostsOriginValidator); the
+botbuilder.view_bot; the origin was already checked by realtime.origins); the
 session itself runs in `realtime.session.SessionRunner`, with this consumer as its transport.
 """
 
