@@ -34,6 +34,9 @@ def _page_context(model_admin, request, **extra) -> dict:
 
 def assembled_view(model_admin, request, object_id):
     """What the model would receive for this bot: sections, budget, tools, the exact JSON."""
+    # Permission first: without it, a bot that exists and one that does not look the same.
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     bot = model_admin.get_object(request, unquote(object_id))
     if bot is None:
         raise Http404("No bot with that id.")

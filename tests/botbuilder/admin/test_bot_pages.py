@@ -87,6 +87,20 @@ def test_assembled_page_needs_view_permission(plain_staff_client, bot):
 
 
 @pytest.mark.django_db
+def test_assembled_page_answers_the_same_for_missing_and_existing_bots(
+    plain_staff_client, bot
+):
+    missing = reverse("admin:botbuilder_bot_assembled", args=[bot.pk + 1000])
+    existing = plain_staff_client.get(assembled_url(bot))
+    absent = plain_staff_client.get(missing)
+    assert (existing.status_code, existing.content) == (
+        absent.status_code,
+        absent.content,
+    )
+    assert existing.status_code == 403
+
+
+@pytest.mark.django_db
 def test_assembled_page_is_open_to_viewers(viewer_client, bot):
     assert viewer_client.get(assembled_url(bot)).status_code == 200
 
