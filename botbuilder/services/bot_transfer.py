@@ -27,6 +27,7 @@ a ``user`` of None (a management command) is trusted.
 """
 
 import logging
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,8 @@ FORMAT_BOT = "voicebot.bot"
 FORMAT_BOTS = "voicebot.bots"
 FORMAT_VERSION = 1
 CONNECTION_FIELDS = ("name", "kind", "base_url", "azure_deployment", "api_key_env")
+# An export nests five levels deep plus a tool's parameters schema; far below this.
+MAX_IMPORT_DEPTH = 40
 SNIPPET_FIELDS = ("title", "content", "mode", "priority", "is_enabled", "tags")
 
 
@@ -147,7 +150,26 @@ def bots_import(*, data: Any, user: Any = None) -> ImportResult:
     )
 
 
+def _check_plain_json(data: Any) -> None:
+    """Raise BotImportError for nesting deeper than MAX_IMPORT_DEPTH or NaN/Infinity."""
+    stack = [(data, 1, "file")]
+    while stack:
+        value, depth, where = stack.pop()
+        if depth > MAX_IMPORT_DEPTH:
+            raise BotImportError(
+                f"{where} is nested more than {MAX_IMPORT_DEPTH} levels deep; "
+                "that is not a bot export."
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BotImportError(f"{where} is {value}, which is not a number.")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, f"{where}.{k}") for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(value))
+
+
 def _documents(data: Any) -> list[dict[str, Any]]:
+    _check_plain_json(data)
     if not isinstance(data, dict) or data.get("format") not in (
         FORMAT_BOT,
         FORMAT_BOTS,

@@ -226,6 +226,10 @@ def test_export_of_several_bots_is_one_document(staff_client, bot):
         (b"not json {", "not valid JSON"),
         (b'{"format": "something else"}', "Not a bot export"),
         (b'{"format": "voicebot.bot", "version": 99}', "Unsupported export version"),
+        (b'{"format": "voicebot.bot", "version": 1, "voice": {"speed": NaN}}', "NaN"),
+        (b'{"format": "voicebot.bot", "version": 1, "x": -Infinity}', "-Infinity"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a":' * 60 + b"1" + b"}" * 60, "nested more than 40 levels"),
     ],
 )
 def test_import_of_a_bad_file_shows_an_error(staff_client, db, content, message):

@@ -174,6 +174,8 @@ def test_bot_import_wants_exactly_one_bot(bot):
         (lambda d: d["knowledge"].append("text"), "knowledge[1] must be a JSON object"),
         (lambda d: d["voice"].update(speed=9), "voice: speed"),
         (lambda d: d["tools"][0].update(kind="bogus"), "tools[0]: kind"),
+        (lambda d: d["voice"].update(speed=float("nan")), "file.voice.speed is nan"),
+        (lambda d: d["bot"].update(variable_defaults={"x": float("inf")}), "is inf"),
     ],
 )
 def test_bad_documents_fail_clearly_and_create_nothing(bot, change, message):
