@@ -18,6 +18,7 @@ from botbuilder.models.choices import (
     TranscriptionModel,
     TurnDetection,
 )
+from botbuilder.models.size_limits import context_size_error
 
 
 class Bot(models.Model):
@@ -293,6 +294,10 @@ class Bot(models.Model):
                         params={"names": ", ".join(nested)},
                     )
                 )
+        for field in ("instructions", "greeting"):
+            too_long = context_size_error(getattr(self, field), model=self.model)
+            if too_long:
+                errors.setdefault(field, []).append(too_long)
         for field in ("instructions", "greeting"):
             unknown = unknown_placeholders([getattr(self, field)], set(defaults))
             if unknown:

@@ -234,7 +234,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
                 "provider": ctx.connection.kind,
                 "voice": snapshot.voice.provider_voice if snapshot.voice else "",
                 "instructions": {
-                    "sections": [dataclasses.asdict(s) for s in report.sections],
+                    "sections": report.announced_sections(),  # sec: kept small
                     "total_tokens": report.total_tokens,
                     "context_tokens": report.context_tokens,
                     "warnings": report.warnings,
