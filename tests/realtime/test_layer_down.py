@@ -1,0 +1,65 @@
+"""Channel layer down: a clear error to the browser, an admin message, a system check."""
+
+import socket
+
+import pytest
+from django.urls import reverse
+
+from botbuilder.checks import channel_layer_check
+from botbuilder.models import Session
+from tests.realtime.conftest import Browser, count_sessions, make_bot
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dead_redis(settings):
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.REDIS_URL = url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": url}]},
+        }
+    }
+    return url
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_browser_is_told_and_the_socket_closes_with_4503(
+    dead_redis, staff_cookie
+):
+    bot = await make_bot("ws://127.0.0.1:9/v1")
+    browser = Browser(bot.pk, staff_cookie)
+    connected, _ = await browser.connect()
+    assert connected
+    error = await browser.until("error")
+    assert error["code"] == "channel_layer_unavailable" and error["fatal"]
+    assert "Redis" in error["reason"] and "Traceback" not in error["reason"]
+    assert await browser.until_closed() == 4503
+    assert await count_sessions() == 0
+
+
+@pytest.mark.django_db
+def test_end_session_shows_a_message_instead_of_a_500(dead_redis, staff_client, bot):
+    session = Session.objects.create(bot=bot, bot_name=bot.name, status="active")
+    url = reverse("monitor:session_end", args=[session.pk])
+    response = staff_client.post(url, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("channel layer" in m.lower() or "redis" in m.lower() for m in messages)
+
+
+def test_the_system_check_reports_an_unreachable_layer(dead_redis):
+    warnings = channel_layer_check(None)
+    assert [w.id for w in warnings] == ["botbuilder.W010"]
+    assert "unreachable" in warnings[0].msg
+
+
+def test_the_system_check_is_quiet_without_redis(settings):
+    settings.REDIS_URL = ""
+    assert channel_layer_check(None) == []
