@@ -199,6 +199,13 @@ SECRET_ENV_ALLOWED = env.list(
 # loopback; the offline engine's own address is always allowed.
 CONNECTION_ALLOWED_HOSTS = env.list("CONNECTION_ALLOWED_HOSTS", default=[])
 
+# --- Session liveness (heartbeats) ---------------------------------------------------------
+# Each worker beats for its live sessions every SESSION_HEARTBEAT_INTERVAL_S; a session with
+# no beat for SESSION_LOST_AFTER_S (its worker was killed) is ended as failed, "worker lost".
+SESSION_HEARTBEAT_INTERVAL_S = env.float("SESSION_HEARTBEAT_INTERVAL_S", default=10.0)
+SESSION_LOST_AFTER_S = env.float("SESSION_LOST_AFTER_S", default=60.0)
+SESSION_SWEEP_INTERVAL_S = env.float("SESSION_SWEEP_INTERVAL_S", default=30.0)
+
 # --- Transcripts ------------------------------------------------------------------------
 # purge_sessions keeps sessions whose bot was deleted for this many days.
 SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)

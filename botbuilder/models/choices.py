@@ -140,6 +140,7 @@ class EndReason(models.TextChoices):
     ADMIN = "admin", "Ended by staff"
     TRANSFERRED = "transferred", "Transferred to a human"
     SERVER_SHUTDOWN = "server_shutdown", "Server shut down"
+    WORKER_LOST = "worker_lost", "Worker lost (its process stopped)"
 
 
 class ItemRole(models.TextChoices):

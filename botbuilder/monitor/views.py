@@ -12,6 +12,7 @@ from django.views import View
 from botbuilder.models import Session
 from botbuilder.models.choices import SessionStatus
 from botbuilder.monitor import selectors, services
+from botbuilder.services.heartbeats import lost_after_s, sessions_sweep_lost
 from realtime.layer_guard import is_layer_error
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class LiveSessionsView(MonitorView):
     http_method_names = ["get"]
 
     def get(self, request):
+        # Sessions of killed workers leave the list here even if no worker is sweeping.
+        sessions_sweep_lost(stale_after_s=lost_after_s())
         sessions = [
             {"session": s, "who": selectors.session_caller_label(s)}
             for s in selectors.sessions_active()

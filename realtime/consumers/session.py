@@ -17,6 +17,7 @@ from django.conf import settings
 
 from botbuilder.assembly import UnknownVariableError, assemble
 from botbuilder.models.choices import EndReason
+from realtime import heartbeat
 from realtime.consumers.dispatch import DirectDispatchMixin
 from realtime.consumers.loading import (
     BotContext,
@@ -91,6 +92,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         self.transport.closed = True
         if self.runner is not None:
+            heartbeat.unregister(self.runner.setup.session_id)  # sec: liveness
             await self.runner.end(reason=EndReason.CLIENT_CLOSED)
         if self.group_name and self.channel_layer is not None:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
@@ -221,6 +223,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
             recorder=recorder,
             ended_extra={"admin_url": row.admin_url, "exports": row.exports},
         )
+        heartbeat.register(row.session_id)  # sec: beats until disconnect
         if self.channel_layer is not None:
             self.group_name = row.group_name
             await self.channel_layer.group_add(self.group_name, self.channel_name)
