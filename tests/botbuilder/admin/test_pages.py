@@ -209,6 +209,18 @@ def test_connection_list_says_whether_the_key_is_set_never_the_key(
 
 
 @pytest.mark.django_db
+def test_connection_list_does_not_tell_whether_a_server_variable_is_set(
+    staff_client, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "the-real-key")
+    connection = Connection.objects.create(  # saved past the form, e.g. by SQL
+        name="Probe", kind="openai", api_key_env="DJANGO_SECRET_KEY"
+    )
+    response = staff_client.get(reverse("admin:botbuilder_connection_changelist"))
+    assert response.context["cl"].model_admin.api_key_is_set(connection) is False
+
+
+@pytest.mark.django_db
 def test_session_page_is_read_only_with_ordered_transcript(staff_client, session):
     url = reverse("admin:botbuilder_session_change", args=[session.pk])
     response = staff_client.get(url)
