@@ -1,8 +1,10 @@
 """Channel layer down: a clear error to the browser, an admin message, a system check."""
 
+import json
 import socket
 
 import pytest
+from channels.db import database_sync_to_async
 from django.urls import reverse
 
 from botbuilder.checks import channel_layer_check
@@ -63,3 +65,18 @@ def test_the_system_check_reports_an_unreachable_layer(dead_redis):
 def test_the_system_check_is_quiet_without_redis(settings):
     settings.REDIS_URL = ""
     assert channel_layer_check(None) == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_live_monitor_socket_is_told_too(dead_redis, staff_user, bot):
+    from tests.realtime.test_monitor_consumer import communicator, session_cookie
+    from tests.session_factories import create_session
+
+    session = await database_sync_to_async(create_session)(bot)
+    cookie = await database_sync_to_async(session_cookie)(staff_user)
+    comm = communicator(session.pk, cookie)
+    connected, _ = await comm.connect()
+    assert connected
+    error = json.loads((await comm.receive_output(5))["text"])
+    assert error["code"] == "channel_layer_unavailable"
+    assert (await comm.receive_output(5)) == {"type": "websocket.close", "code": 4503}
