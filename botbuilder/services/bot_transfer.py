@@ -27,7 +27,6 @@ a ``user`` of None (a management command) is trusted.
 """
 
 import logging
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +37,22 @@ from django.utils import timezone
 
 from botbuilder.models import Bot, Connection, KnowledgeSnippet, Tool, Voice
 from botbuilder.services.bots import bot_unique_slug
+from botbuilder.services.import_checks import (
+    BotImportError,
+    BotImportPermissionError,
+    ImportPermissions,
+    check_plain_json,
+)
+
+__all__ = [
+    "BotImportError",
+    "BotImportPermissionError",
+    "ImportResult",
+    "bot_export",
+    "bot_import",
+    "bots_export",
+    "bots_import",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +60,6 @@ FORMAT_BOT = "voicebot.bot"
 FORMAT_BOTS = "voicebot.bots"
 FORMAT_VERSION = 1
 CONNECTION_FIELDS = ("name", "kind", "base_url", "azure_deployment", "api_key_env")
-# An export nests five levels deep plus a tool's parameters schema; far below this.
-MAX_IMPORT_DEPTH = 40
 SNIPPET_FIELDS = ("title", "content", "mode", "priority", "is_enabled", "tags")
 
 
@@ -62,14 +75,6 @@ def _value_fields(model: type[models.Model]) -> tuple[str, ...]:
 BOT_FIELDS = _value_fields(Bot)
 VOICE_FIELDS = _value_fields(Voice)
 TOOL_FIELDS = _value_fields(Tool)
-
-
-class BotImportError(ValueError):
-    """The file cannot be imported; the message says where and why."""
-
-
-class BotImportPermissionError(BotImportError):
-    """The user may not create or reuse some kind of record the file needs."""
 
 
 @dataclass
@@ -150,26 +155,8 @@ def bots_import(*, data: Any, user: Any = None) -> ImportResult:
     )
 
 
-def _check_plain_json(data: Any) -> None:
-    """Raise BotImportError for nesting deeper than MAX_IMPORT_DEPTH or NaN/Infinity."""
-    stack = [(data, 1, "file")]
-    while stack:
-        value, depth, where = stack.pop()
-        if depth > MAX_IMPORT_DEPTH:
-            raise BotImportError(
-                f"{where} is nested more than {MAX_IMPORT_DEPTH} levels deep; "
-                "that is not a bot export."
-            )
-        if isinstance(value, float) and not math.isfinite(value):
-            raise BotImportError(f"{where} is {value}, which is not a number.")
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1, f"{where}.{k}") for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(value))
-
-
 def _documents(data: Any) -> list[dict[str, Any]]:
-    _check_plain_json(data)
+    check_plain_json(data)
     if not isinstance(data, dict) or data.get("format") not in (
         FORMAT_BOT,
         FORMAT_BOTS,
@@ -223,27 +210,14 @@ class _Importer:
         self.created: Counter = Counter()
         self.reused: Counter = Counter()
         self.warnings: list[str] = []
-        self.needed: dict[
-            str, type[models.Model]
-        ] = {}  # "add"/"change" codename -> model
+        self.permissions = ImportPermissions()
 
     def _need(self, action: str, model: type[models.Model]) -> None:
-        self.needed[f"{action}_{model._meta.model_name}"] = model
+        self.permissions.need(action, model)
 
     def check_permissions(self) -> None:
         """Raise BotImportPermissionError naming every permission the user lacks."""
-        if self.user is None:
-            return
-        missing = [
-            f"{codename.split('_', 1)[0]} {model._meta.verbose_name_plural}"
-            for codename, model in sorted(self.needed.items())
-            if not self.user.has_perm(f"{model._meta.app_label}.{codename}")
-        ]
-        if missing:
-            raise BotImportPermissionError(
-                "You do not have permission to import this file: it needs the "
-                f"permission to {', '.join(missing)}."
-            )
+        self.permissions.check(self.user)
 
     def bot(self, doc: dict[str, Any], where: str) -> Bot:
         allowed = (
