@@ -50,32 +50,44 @@ def _http_form(base_url: str) -> str:
 
 def connection_url_problem(base_url: str, *, resolve: bool = False) -> str | None:
     """Why `base_url` may not be connected to, or None; `resolve` also checks DNS answers."""
+    return connection_url_check(base_url, resolve=resolve)[0]
+
+
+def connection_url_check(
+    base_url: str, *, resolve: bool = True
+) -> tuple[str | None, str]:
+    """(why `base_url` may not be used or None, the vetted address to connect to or "").
+
+    The address pins the connection: the upstream client connects to it while TLS and the
+    Host header keep the URL's name, so a second DNS answer cannot swap in a private one.
+    "" means no pinning (an allow-listed or literal host, or none was resolved).
+    """
     url = _http_form(base_url)
     try:
         target = parse_url(url)
     except BlockedURLError as exc:
-        return f"The base URL cannot be used: {exc}."
+        return f"The base URL cannot be used: {exc}.", ""
     if _is_allowed(target, connection_allowed_hosts()):
-        return None
+        return None, ""
     hint = "; add the host to CONNECTION_ALLOWED_HOSTS if this is intended"
     if target.host.lower() in LOCAL_NAMES:
-        return f"The base URL's host {target.host} is this server{hint}."
+        return f"The base URL's host {target.host} is this server{hint}.", ""
     try:
         literal = ipaddress.ip_address(target.host)
     except ValueError:
         literal = None
     if literal is not None:
         reason = forbidden_reason(literal)
-        return (
-            f"The base URL's host {target.host} is {reason}{hint}." if reason else None
-        )
+        if reason:
+            return f"The base URL's host {target.host} is {reason}{hint}.", ""
+        return None, ""
     if not resolve:
-        return None
+        return None, ""
     try:
-        vet_url(url, [])
+        vetted = vet_url(url, [])
     except BlockedURLError as exc:
         if str(exc).startswith("cannot resolve"):
-            return None  # nothing to reach: the connect fails on its own, saying so
+            return None, ""  # nothing to reach: the connect fails on its own, saying so
         message = str(exc).replace("WEBHOOK_ALLOWED_HOSTS", "CONNECTION_ALLOWED_HOSTS")
-        return f"The base URL cannot be used: {message}."
-    return None
+        return f"The base URL cannot be used: {message}.", ""
+    return None, vetted.addresses[0]

@@ -32,12 +32,15 @@ class ConnectionSpec:
     offline_voice: str = "en-us+klatt3"
     offline_rate_wpm: int = 165
     offline_pitch: int = 50
+    # The vetted IP address to connect to (SSRF guard; "" = resolve the URL's host).
+    connect_address: str = ""
 
 
 @dataclass(frozen=True)
 class UpstreamTarget:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    connect_address: str = ""  # connect here, keep the URL's name for TLS and Host
 
     def __repr__(self) -> str:
         return (
@@ -110,16 +113,19 @@ def upstream_target(
             )
         _require_key(spec, key)
         url = _url(spec.base_url, {"model": spec.azure_deployment})
-        return UpstreamTarget(url, {"api-key": key})
+        return UpstreamTarget(url, {"api-key": key}, spec.connect_address)
     if spec.kind == "openai":
         _require_key(spec, key)
         url = _url(spec.base_url or OPENAI_DEFAULT_BASE_URL, {"model": spec.model})
-        return UpstreamTarget(url, {"Authorization": f"Bearer {key}"})
+        return UpstreamTarget(
+            url, {"Authorization": f"Bearer {key}"}, spec.connect_address
+        )
     if spec.kind == "compatible":
         if not spec.base_url:
             raise ProviderConfigError("A compatible connection needs its base URL.")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return UpstreamTarget(_url(spec.base_url, {"model": spec.model}), headers)
+        url = _url(spec.base_url, {"model": spec.model})
+        return UpstreamTarget(url, headers, spec.connect_address)
     raise ProviderConfigError(f"Unknown connection kind {spec.kind!r}.")
 
 

@@ -78,6 +78,13 @@ class UpstreamClient:
                 max_size=UPSTREAM_MAX_MESSAGE_BYTES,
                 logger=_wire_logger,
                 compression=None,  # audio in base64 barely compresses; save the CPU
+                # The SSRF guard's vetted address (websockets keeps the URL's name for TLS
+                # and Host); none: resolve the URL's host.
+                **(
+                    {"host": self.target.connect_address}
+                    if self.target.connect_address
+                    else {}
+                ),
             )
         except InvalidStatus as exc:
             status = exc.response.status_code

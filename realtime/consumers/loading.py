@@ -1,6 +1,7 @@
 """Database work of the browser session consumer: small sync functions, called through
 `database_sync_to_async`, never inside `async def`."""
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 
 from botbuilder import selectors
 from botbuilder.assembly import Assembly, Snapshot
-from botbuilder.connection_guard import connection_url_problem
+from botbuilder.connection_guard import connection_url_check
 from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
 from botbuilder.models import Bot
 from botbuilder.services.sessions import session_start
@@ -83,13 +84,11 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
         ),
     )
     # Checked again here (not only in the form): DNS answers change, rows predate the rule.
-    problem = (
-        spec.kind != "offline"
-        and spec.base_url
-        and (connection_url_problem(spec.base_url, resolve=True))
-    )
-    if problem:
-        return Refusal(CLOSE_PROVIDER_CONFIG, "provider_config", problem)
+    if spec.kind != "offline" and spec.base_url:
+        problem, address = connection_url_check(spec.base_url)
+        if problem:
+            return Refusal(CLOSE_PROVIDER_CONFIG, "provider_config", problem)
+        spec = dataclasses.replace(spec, connect_address=address)
     return BotContext(
         bot=bot, snapshot=snapshot, connection=spec, record_audio=bot.record_audio
     )

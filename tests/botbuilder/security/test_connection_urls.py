@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from botbuilder.models import Connection
 from botbuilder.services.bot_transfer import BotImportError, bot_export, bot_import
 from realtime.consumers.loading import Refusal, load_bot_context
-from realtime.providers import UpstreamTarget
+from realtime.providers import UpstreamTarget, upstream_target
 from realtime.upstream import UpstreamClient, UpstreamConnectError
 
 
@@ -108,3 +108,46 @@ async def test_a_failed_connect_does_not_tell_open_from_closed_ports():
     assert open_message.replace(str(open_port), "N") == closed_message.replace(
         str(closed_port), "N"
     )
+
+
+@pytest.mark.django_db
+def test_a_session_connects_to_the_address_the_guard_vetted(
+    no_allowed_hosts, bot, staff_user, monkeypatch
+):
+    real = socket.getaddrinfo
+
+    def public_answer(host, *args, **kwargs):
+        if host == "models.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", public_answer)
+    bot.connection = Connection.objects.create(
+        name="Pinned", kind="compatible", base_url="wss://models.example/v1"
+    )
+    bot.save()
+    context = load_bot_context(bot_id=bot.pk, user=staff_user)
+    assert context.connection.connect_address == "93.184.216.34"
+    target = upstream_target(context.connection)
+    assert target.connect_address == "93.184.216.34"
+    assert target.url.startswith("wss://models.example/")  # TLS and Host keep the name
+
+
+async def test_the_upstream_client_connects_to_the_pinned_address():
+    accepted = asyncio.Event()
+
+    async def handshake_then_close(reader, writer):
+        accepted.set()
+        writer.close()
+
+    server = await asyncio.start_server(handshake_then_close, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        # The name does not resolve anywhere: only the pinned address can be reached.
+        target = UpstreamTarget(
+            f"ws://unresolvable.invalid:{port}/v1", connect_address="127.0.0.1"
+        )
+        client = UpstreamClient(target, on_event=None, on_close=None)
+        with pytest.raises(UpstreamConnectError):
+            await client.connect()
+    assert accepted.is_set()
