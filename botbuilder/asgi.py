@@ -10,10 +10,12 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
+from botbuilder.checks import log_channel_layer_problems  # noqa: E402
+from realtime.layer_guard import ChannelLayerGuard  # noqa: E402
+from realtime.origins import WebsocketOriginValidator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 http_app = (
@@ -25,11 +27,13 @@ http_app = (
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": WebsocketOriginValidator(
+            ChannelLayerGuard(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )
+
+log_channel_layer_problems()  # the system check, at worker start (sec)
 
 # Everything loaded so far lives as long as the worker: keep it out of the garbage
 # collector's full scans, which otherwise paused every live session for ~65 ms at a time

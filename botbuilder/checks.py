@@ -5,6 +5,8 @@ those read the database, so they run with `manage.py check --database default` a
 `migrate` (never at `runserver`). `manage.py move_to_successor_models` fixes them.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
@@ -110,3 +112,45 @@ def bot_transcription_model_check(app_configs, databases=None, **kwargs):
                 )
             )
     return messages
+
+
+# How long the startup check waits for Redis before calling it unreachable.
+LAYER_CHECK_TIMEOUT_S = 1.0
+
+
+@register()
+def channel_layer_check(app_configs, **kwargs):
+    """Warn when REDIS_URL is set but Redis does not answer: live sessions would fail."""
+    url = settings.REDIS_URL
+    if not url:
+        return []
+    import redis
+
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=LAYER_CHECK_TIMEOUT_S,
+        socket_timeout=LAYER_CHECK_TIMEOUT_S,
+    )
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        return [
+            Warning(
+                f"The channel layer is unreachable: Redis at REDIS_URL does not answer "
+                f"({exc.__class__.__name__}). Live sessions and End session will fail.",
+                hint="Start Redis or correct REDIS_URL (empty: the in-memory layer of a "
+                "single worker).",
+                id="botbuilder.W010",
+            )
+        ]
+    finally:
+        client.close()
+    return []
+
+
+def log_channel_layer_problems() -> None:
+    """Log the channel layer check's warnings (daphne runs no system checks at start)."""
+    for warning in channel_layer_check(None):
+        logging.getLogger("botbuilder.checks").warning(
+            "%s %s", warning.msg, warning.hint
+        )

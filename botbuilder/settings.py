@@ -35,6 +35,25 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Pages that may open the session/monitor websockets ("https://bots.example.com"): scheme,
+# host and port compared. Empty: ALLOWED_HOSTS on the served scheme and port, plus
+# CSRF_TRUSTED_ORIGINS (realtime/origins.py). Behind a proxy, set it or CSRF_TRUSTED_ORIGINS.
+WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
+
+# --- HTTPS and cookies (deployment; see README "Production") -------------------------------
+# Behind a TLS reverse proxy set these (check --deploy then reports no security warning).
+# The proxy's header telling Django the request came over HTTPS, e.g.
+# "HTTP_X_FORWARDED_PROTO,https"; only set it when the proxy always sets or strips it.
+_proxy_ssl_header = env.tuple("DJANGO_SECURE_PROXY_SSL_HEADER", default=())
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if _proxy_ssl_header else None
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False
+)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=False)
 
 INSTALLED_APPS = [
     "daphne",
@@ -167,6 +186,25 @@ TOOL_HANDLER_MODULES = env.list(
 )
 # Hosts webhooks may reach even though they resolve to private/loopback addresses.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+
+# --- Secrets and outbound connections (security) ------------------------------------------
+# Environment variables a bot's configuration may use as secrets (connection API keys,
+# webhook `${NAME}` headers): names with this prefix plus the named extras. Django's own
+# variables (DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL...) are never usable.
+SECRET_ENV_PREFIX = env.str("SECRET_ENV_PREFIX", default="BOT_SECRET_")
+SECRET_ENV_ALLOWED = env.list(
+    "SECRET_ENV_ALLOWED", default=["OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"]
+)
+# Hosts ("host" or "host:port") connection base URLs may reach although they are private or
+# loopback; the offline engine's own address is always allowed.
+CONNECTION_ALLOWED_HOSTS = env.list("CONNECTION_ALLOWED_HOSTS", default=[])
+
+# --- Session liveness (heartbeats) ---------------------------------------------------------
+# Each worker beats for its live sessions every SESSION_HEARTBEAT_INTERVAL_S; a session with
+# no beat for SESSION_LOST_AFTER_S (its worker was killed) is ended as failed, "worker lost".
+SESSION_HEARTBEAT_INTERVAL_S = env.float("SESSION_HEARTBEAT_INTERVAL_S", default=10.0)
+SESSION_LOST_AFTER_S = env.float("SESSION_LOST_AFTER_S", default=60.0)
+SESSION_SWEEP_INTERVAL_S = env.float("SESSION_SWEEP_INTERVAL_S", default=30.0)
 
 # --- Transcripts ------------------------------------------------------------------------
 # purge_sessions keeps sessions whose bot was deleted for this many days.

@@ -5,9 +5,12 @@ variable the connection names, at call time, and only ever placed in headers; lo
 never the headers (`UpstreamTarget.__repr__` redacts them).
 """
 
-import os
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.core.exceptions import ValidationError
+
+from botbuilder.secrets import read_secret_env
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 _WS_SCHEMES = {"https": "wss", "http": "ws", "wss": "wss", "ws": "ws"}
@@ -29,12 +32,15 @@ class ConnectionSpec:
     offline_voice: str = "en-us+klatt3"
     offline_rate_wpm: int = 165
     offline_pitch: int = 50
+    # The vetted IP address to connect to (SSRF guard; "" = resolve the URL's host).
+    connect_address: str = ""
 
 
 @dataclass(frozen=True)
 class UpstreamTarget:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    connect_address: str = ""  # connect here, keep the URL's name for TLS and Host
 
     def __repr__(self) -> str:
         return (
@@ -45,10 +51,18 @@ class UpstreamTarget:
 
 
 def read_api_key(env_name: str, fallback: str = "") -> str:
-    """The key in environment variable `env_name` (or `fallback`), stripped; "" if unset."""
+    """The key in environment variable `env_name` (or `fallback`), stripped; "" if unset.
+
+    Only allow-listed variables are read (botbuilder/secrets.py), checked again here at
+    call time: a connection saved before the rule, or edited in the database, cannot send
+    DJANGO_SECRET_KEY anywhere.
+    """
     if not env_name:
         return ""
-    return (os.environ.get(env_name) or fallback or "").strip()
+    try:
+        return read_secret_env(env_name) or (fallback or "").strip()
+    except ValidationError as exc:
+        raise ProviderConfigError(" ".join(exc.messages)) from None
 
 
 def _ws_base(base_url: str) -> tuple[str, str, str]:
@@ -99,16 +113,19 @@ def upstream_target(
             )
         _require_key(spec, key)
         url = _url(spec.base_url, {"model": spec.azure_deployment})
-        return UpstreamTarget(url, {"api-key": key})
+        return UpstreamTarget(url, {"api-key": key}, spec.connect_address)
     if spec.kind == "openai":
         _require_key(spec, key)
         url = _url(spec.base_url or OPENAI_DEFAULT_BASE_URL, {"model": spec.model})
-        return UpstreamTarget(url, {"Authorization": f"Bearer {key}"})
+        return UpstreamTarget(
+            url, {"Authorization": f"Bearer {key}"}, spec.connect_address
+        )
     if spec.kind == "compatible":
         if not spec.base_url:
             raise ProviderConfigError("A compatible connection needs its base URL.")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return UpstreamTarget(_url(spec.base_url, {"model": spec.model}), headers)
+        url = _url(spec.base_url, {"model": spec.model})
+        return UpstreamTarget(url, headers, spec.connect_address)
     raise ProviderConfigError(f"Unknown connection kind {spec.kind!r}.")
 
 

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from realtime.providers import UpstreamTarget
 
@@ -78,6 +78,13 @@ class UpstreamClient:
                 max_size=UPSTREAM_MAX_MESSAGE_BYTES,
                 logger=_wire_logger,
                 compression=None,  # audio in base64 barely compresses; save the CPU
+                # The SSRF guard's vetted address (websockets keeps the URL's name for TLS
+                # and Host); none: resolve the URL's host.
+                **(
+                    {"host": self.target.connect_address}
+                    if self.target.connect_address
+                    else {}
+                ),
             )
         except InvalidStatus as exc:
             status = exc.response.status_code
@@ -85,14 +92,11 @@ class UpstreamClient:
                 f"The model server refused the connection (HTTP {status})."
                 + (" Check the API key." if status in (401, 403) else "")
             ) from None
-        except (OSError, TimeoutError, InvalidURI) as exc:
+        except Exception as exc:  # unreachable, refused, timed out, not a websocket...
+            # One message for all: it must not tell an open port from a closed one.
+            logger.info("Upstream connect failed: %s", exc.__class__.__name__)
             raise UpstreamConnectError(
-                f"Could not reach the model server at {self.target.url}: "
-                f"{exc.__class__.__name__}."
-            ) from None
-        except Exception as exc:  # handshake protocol errors of any kind
-            raise UpstreamConnectError(
-                f"The model server handshake failed: {exc.__class__.__name__}."
+                f"Could not connect to the model server at {self.target.url}."
             ) from None
         self.connected_at = time.monotonic()
         self._receive_task = asyncio.create_task(

@@ -1,9 +1,32 @@
 """Shared factories: plain functions behind fixtures, no JSON fixtures."""
 
+import os
+
 import pytest
 
 from botbuilder.models import Bot, KnowledgeSnippet, Tool, Voice
 from tests.protocol_oracle import VIOLATIONS
+
+# Tests run fake model servers on 127.0.0.1 ports of their own (compatible connections):
+# allow loopback for them, in this process and in the workers tests start.
+TEST_CONNECTION_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+os.environ.setdefault(
+    "CONNECTION_ALLOWED_HOSTS", ",".join(TEST_CONNECTION_ALLOWED_HOSTS)
+)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_connections_allowed(settings):
+    settings.CONNECTION_ALLOWED_HOSTS = TEST_CONNECTION_ALLOWED_HOSTS
+
+
+# In-process websocket tests have no served port in their scope: name their page's origin.
+TEST_WEBSOCKET_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+@pytest.fixture(autouse=True)
+def _test_page_origin_allowed(settings):
+    settings.WEBSOCKET_ALLOWED_ORIGINS = TEST_WEBSOCKET_ORIGINS
 
 
 def create_voice(**fields) -> Voice:

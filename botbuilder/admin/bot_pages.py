@@ -34,6 +34,9 @@ def _page_context(model_admin, request, **extra) -> dict:
 
 def assembled_view(model_admin, request, object_id):
     """What the model would receive for this bot: sections, budget, tools, the exact JSON."""
+    # Permission first: without it, a bot that exists and one that does not look the same.
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     bot = model_admin.get_object(request, unquote(object_id))
     if bot is None:
         raise Http404("No bot with that id.")
@@ -118,13 +121,25 @@ class BotImportForm(forms.Form):
                 params={"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
             )
         try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return json.loads(
+                upload.read().decode("utf-8"), parse_constant=_refuse_constant
+            )
+        except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is one
             raise ValidationError(
                 "The file is not valid JSON (%(error)s).",
                 code="invalid_json",
                 params={"error": exc},
             ) from exc
+        except RecursionError:
+            raise ValidationError(
+                "The file is nested too deeply; that is not a bot export.",
+                code="too_deep",
+            ) from None
+
+
+def _refuse_constant(name: str):
+    """NaN, Infinity and -Infinity are not JSON (Python's parser accepts them)."""
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def import_view(model_admin, request):

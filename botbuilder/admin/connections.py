@@ -1,10 +1,9 @@
 """Connections: where sessions go. Keys stay in the server environment, never shown."""
 
-import os
-
 from django.contrib import admin
 
 from botbuilder.models import Connection
+from botbuilder.secrets import is_secret_env_allowed, read_secret_env
 
 
 @admin.register(Connection)
@@ -24,4 +23,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         """Whether the named variable has a value here (the value itself is never shown)."""
         if not obj.api_key_env:
             return None
-        return bool(os.environ.get(obj.api_key_env))
+        # A variable not allowed as a secret is never read (not even whether it is set).
+        if not is_secret_env_allowed(obj.api_key_env):
+            return False
+        return bool(read_secret_env(obj.api_key_env))

@@ -26,6 +26,9 @@ DEFAULT_CONTEXT_TOKENS = 32_000
 # Warn when instructions + tools take more than this share of the context.
 CONTEXT_WARNING_RATIO = 0.5
 
+# Section text shown in `session.started` (in all); websocket messages stay well under 1 MiB.
+ANNOUNCED_SECTION_CHARS = 200_000
+
 AUDIO_FORMATS = {
     "pcm16": {"type": "audio/pcm", "rate": 24000},
     "pcmu": {"type": "audio/pcmu"},
@@ -76,6 +79,21 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def announced_sections(
+        self, max_chars: int = ANNOUNCED_SECTION_CHARS
+    ) -> list[dict[str, Any]]:
+        """Sections for `session.started`: text shortened to `max_chars` in all, so the
+        message stays small whatever the bot (the model gets the full text)."""
+        left = max_chars
+        shown = []
+        for section in self.sections:
+            text = section.text[: max(left, 0)]
+            left -= len(text)
+            shown.append(
+                {**asdict(section), "text": text, "truncated": text != section.text}
+            )
+        return shown
 
 
 @dataclass

@@ -2,13 +2,16 @@
 
 Numbers are only redacted when they look like what they claim to be: card numbers must
 pass the Luhn check, IBANs the ISO 13616 mod-97 check, phone numbers need an international
-prefix, an area code in parentheses or a national grouping of 10+ digits. Order numbers
-(4567), times (10:30) and dates stay readable.
+prefix, an area code in parentheses or a national grouping of 10+ digits, or be a valid
+number of one of PHONE_REGIONS by Google's libphonenumber (`phonenumbers`: a bare
+4155550100). Order numbers (4567), times (10:30) and dates stay readable.
 """
 
 import re
 from dataclasses import replace
 from typing import Any
+
+import phonenumbers
 
 from botbuilder.exports.data import ItemData, SessionData
 
@@ -33,6 +36,9 @@ PHONE_RES = (
     # National with trunk prefix: 020 7946 0958, 07700 900123, 030 1234567
     re.compile(r"\b0\d{2,4}(?:[ -]\d{2,8}){1,3}\b"),
 )
+# Regions whose national numbers (no + prefix) libphonenumber recognises; only numbers valid
+# there are redacted, so order and reference numbers stay readable.
+PHONE_REGIONS = ("US", "GB", "DE", "FR")
 PHONE_DIGITS = (7, 15)
 NATIONAL_PHONE_DIGITS = (10, 11)
 CARD_DIGITS = (13, 19)
@@ -93,6 +99,13 @@ def _redact_phones(text: str) -> str:
             PHONE_TOKEN if digit_range[0] <= count <= digit_range[1] else match.group(0)
         )
 
+    for region in PHONE_REGIONS:
+        matches = phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        )
+        spans = [(m.start, m.end) for m in matches]
+        for start, end in reversed(spans):
+            text = text[:start] + PHONE_TOKEN + text[end:]
     international, north_american, national = PHONE_RES
     text = international.sub(lambda m: phone(m, PHONE_DIGITS), text)
     text = north_american.sub(PHONE_TOKEN, text)

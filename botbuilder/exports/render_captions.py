@@ -4,7 +4,8 @@ Times are milliseconds from session start, the clock the recording is aligned on
 captions line up with the recording when there is one. Only spoken messages (caller and bot)
 become cues; interrupted replies show what was heard. Items without a start time are left
 out (there is nothing honest to place them at); an item with a start but no usable end gets
-an end estimated from its length, never past the next cue's start.
+an end estimated from its length. A cue never runs past the next cue's start: at a barge-in
+the caller's speech starts before the bot's reply is cut, and the two must not overlap.
 """
 
 from collections.abc import Iterable, Iterator
@@ -50,11 +51,11 @@ def caption_cues(items: Iterable[ItemData]) -> list[Cue]:
                 max(len(text) * ESTIMATED_MS_PER_CHAR, MIN_CUE_MS), MAX_ESTIMATED_CUE_MS
             )
             end = start + estimate
-            nxt = n + 1
-            while nxt < len(timed) and timed[nxt][0] <= start:
-                nxt += 1
-            if nxt < len(timed):
-                end = min(end, timed[nxt][0])
+        nxt = n + 1
+        while nxt < len(timed) and timed[nxt][0] <= start:
+            nxt += 1
+        if nxt < len(timed):
+            end = min(end, timed[nxt][0])
         cues.append(Cue(start, end, ROLE_LABELS[role], text))
     return cues
 
@@ -79,8 +80,21 @@ def render_vtt(session: SessionData, items: Iterable[ItemData]) -> Iterator[str]
         yield f"{timing}\n<v {cue.speaker}>{_vtt_escape(cue.text)}\n\n"
 
 
+# SubRip has no escapes; a zero-width space keeps a caller's `-->`, `<b>` or `{\\an8}` from
+# being read as a timing line, a formatting tag or a position override (text looks the same).
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _srt_escape(text: str) -> str:
+    return (
+        text.replace("-->", f"--{ZERO_WIDTH_SPACE}>")
+        .replace("<", f"<{ZERO_WIDTH_SPACE}")
+        .replace("{", f"{{{ZERO_WIDTH_SPACE}")
+    )
+
+
 def render_srt(session: SessionData, items: Iterable[ItemData]) -> Iterator[str]:
     """SubRip: numbered cues, speaker as a `Name:` prefix."""
     for n, cue in enumerate(caption_cues(items), start=1):
         timing = f"{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}"
-        yield f"{n}\n{timing}\n{cue.speaker}: {cue.text}\n\n"
+        yield f"{n}\n{timing}\n{cue.speaker}: {_srt_escape(cue.text)}\n\n"

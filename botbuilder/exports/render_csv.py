@@ -1,4 +1,4 @@
-"""CSV: one row per item, UTF-8 with a header row."""
+"""CSV: one row per item, UTF-8 with a header row; text cells never start a formula."""
 
 import csv
 import io
@@ -13,6 +13,13 @@ CSV_COLUMNS = (
 )  # fmt: skip
 # Rows buffered per yielded chunk.
 CSV_ROWS_PER_CHUNK = 200
+# Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """`text` safe to open in a spreadsheet: a formula start gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _row(session_id: str, item: ItemData) -> tuple:
@@ -26,12 +33,12 @@ def _row(session_id: str, item: ItemData) -> tuple:
         "" if item.ended_ms is None else item.ended_ms,
         item.role,
         item.kind,
-        item.text,
-        item.heard_text,
+        _cell(item.text),
+        _cell(item.heard_text),
         "true" if item.interrupted else "false",
-        item.tool_name,
-        arguments,
-        item.tool_result,
+        _cell(item.tool_name),
+        _cell(arguments),
+        _cell(item.tool_result),
     )
 
 

@@ -21,6 +21,7 @@ from botbuilder.models.choices import (
     TurnDetection,
 )
 from botbuilder.models.model_options import MAX_OUTPUT_TOKENS_CAP, ModelOptions
+from botbuilder.models.size_limits import context_size_error
 
 
 class Bot(ModelOptions):
@@ -299,6 +300,10 @@ class Bot(ModelOptions):
                         params={"names": ", ".join(nested)},
                     )
                 )
+        for field in ("instructions", "greeting"):
+            too_long = context_size_error(getattr(self, field), model=self.model)
+            if too_long:
+                errors.setdefault(field, []).append(too_long)
         for field in ("instructions", "greeting"):
             unknown = unknown_placeholders([getattr(self, field)], set(defaults))
             if unknown:

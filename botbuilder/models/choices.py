@@ -133,6 +133,8 @@ class EndReason(models.TextChoices):
     TRANSFERRED = "transferred", "Transferred to a human"
     SERVER_SHUTDOWN = "server_shutdown", "Server shut down"
     UPSTREAM_TIMEOUT = "upstream_timeout", "Model stopped answering"
+    WORKER_LOST = "worker_lost", "Worker lost (its process stopped)"
+    SERVER_ERROR = "server_error", "Failed on the server"
 
 
 class CutReason(models.TextChoices):

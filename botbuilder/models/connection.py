@@ -5,7 +5,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from botbuilder.catalogue import realtime_model_choices
+from botbuilder.connection_guard import connection_url_problem
 from botbuilder.models.choices import ConnectionKind
+from botbuilder.secrets import check_secret_env_name
 
 env_var_name_validator = RegexValidator(
     r"^[A-Z_][A-Z0-9_]*$",
@@ -56,7 +58,8 @@ class Connection(models.Model):
         blank=True,
         validators=[env_var_name_validator],
         help_text="The NAME of the server environment variable holding the key, e.g. "
-        "OPENAI_API_KEY. The key itself is never stored in the database.",
+        "OPENAI_API_KEY or BOT_SECRET_AZURE_KEY (only allowed names: BOT_SECRET_... and "
+        "those in SECRET_ENV_ALLOWED). The key itself is never stored in the database.",
     )
     notes = models.TextField(
         "notes",
@@ -109,5 +112,14 @@ class Connection(models.Model):
                 "Name the environment variable that holds the key, e.g. OPENAI_API_KEY.",
                 code="required",
             )
+        if self.api_key_env and env_var_name_validator.regex.match(self.api_key_env):
+            try:
+                check_secret_env_name(self.api_key_env)
+            except ValidationError as exc:
+                errors["api_key_env"] = exc
+        if self.base_url and "base_url" not in errors:
+            problem = connection_url_problem(self.base_url)
+            if problem:
+                errors["base_url"] = ValidationError(problem, code="blocked_url")
         if errors:
             raise ValidationError(errors)

@@ -1,8 +1,10 @@
 """Knowledge snippets: facts a bot may use, inline in its instructions or retrieved on demand."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from botbuilder.models.choices import SnippetMode
+from botbuilder.models.size_limits import context_size_error
 
 
 class KnowledgeSnippet(models.Model):
@@ -47,6 +49,11 @@ class KnowledgeSnippet(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        too_long = context_size_error(self.content)
+        if too_long:
+            raise ValidationError({"content": too_long})
 
     @property
     def tag_list(self) -> list[str]:

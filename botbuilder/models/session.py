@@ -73,6 +73,20 @@ class Session(models.Model):
         blank=True,
         help_text="Error message or other detail about the end.",
     )
+    heartbeat_at = models.DateTimeField(
+        "last heartbeat",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the worker running this session last said it was alive. A session "
+        "whose worker stopped beating is ended as failed (worker lost).",
+    )
+    worker_id = models.CharField(
+        "worker",
+        max_length=120,
+        blank=True,
+        help_text="The worker process running the session (host:pid:random).",
+    )
     model = models.CharField("model", max_length=80, blank=True)
     voice = models.CharField("voice", max_length=40, blank=True)
     connection_kind = models.CharField("provider", max_length=20, blank=True)

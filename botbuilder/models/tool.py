@@ -75,7 +75,7 @@ class Tool(models.Model):
         default=dict,
         blank=True,
         help_text="Webhook: extra headers as JSON. Write secrets as ${ENV_VAR} references, e.g. "
-        '{"Authorization": "Bearer ${SHOP_API_TOKEN}"}; they are read from the server '
+        '{"Authorization": "Bearer ${BOT_SECRET_SHOP_TOKEN}"}; they are read from the server '
         "environment at call time.",
     )
     webhook_body_template = models.JSONField(
@@ -170,7 +170,7 @@ class Tool(models.Model):
                 )
         if not isinstance(self.webhook_headers, dict):
             errors["webhook_headers"] = ValidationError(
-                'Write headers as a JSON object, e.g. {"X-Api-Key": "${SHOP_KEY}"}.',
+                'Write headers as a JSON object, e.g. {"X-Api-Key": "${BOT_SECRET_SHOP_KEY}"}.',
                 code="not_an_object",
             )
         for field_name, problems in self._config_problems().items():

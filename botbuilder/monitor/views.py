@@ -1,5 +1,7 @@
 """Live monitor pages in the admin: active sessions, one session's live transcript, End."""
 
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -10,6 +12,10 @@ from django.views import View
 from botbuilder.models import Session
 from botbuilder.models.choices import SessionStatus
 from botbuilder.monitor import selectors, services
+from botbuilder.services.heartbeats import lost_after_s, sessions_sweep_lost
+from realtime.layer_guard import is_layer_error
+
+logger = logging.getLogger(__name__)
 
 VIEW_PERMISSION = "botbuilder.view_session"
 END_PERMISSION = "botbuilder.change_session"
@@ -42,6 +48,8 @@ class LiveSessionsView(MonitorView):
     http_method_names = ["get"]
 
     def get(self, request):
+        # Sessions of killed workers leave the list here even if no worker is sweeping.
+        sessions_sweep_lost(stale_after_s=lost_after_s())
         sessions = [
             {"session": s, "who": selectors.session_caller_label(s)}
             for s in selectors.sessions_active()
@@ -85,7 +93,20 @@ class SessionEndView(MonitorView):
         session = get_object_or_404(Session, pk=session_id)
         if session.status != SessionStatus.ACTIVE:
             messages.info(request, f"The session {session} had already ended.")
-        elif services.session_end_by_admin(session=session):
+            return redirect("monitor:sessions")
+        try:
+            ended_live = services.session_end_by_admin(session=session)
+        except Exception as exc:
+            if not is_layer_error(exc):
+                raise
+            logger.error("End session %s: channel layer unreachable: %r", session, exc)
+            messages.error(
+                request,
+                f"The session {session} could not be ended: the channel layer (Redis) "
+                "that reaches the workers is unreachable. Check REDIS_URL and try again.",
+            )
+            return redirect("monitor:sessions")
+        if ended_live:
             messages.success(request, f"The session {session} was ended.")
         else:
             messages.warning(

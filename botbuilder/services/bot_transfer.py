@@ -20,6 +20,10 @@ tools by name. A record with the same name and the same definition is reused; on
 same name but a different definition is created under a suffixed name (``get_order_status_2``,
 ``Marin (2)``) and the rename is reported, so existing bots keep working unchanged.
 A clashing bot slug gets a new slug (``returns-desk-2``).
+
+Permissions: the importing user needs "add" for every kind of record the file creates
+(bot, connection, tool, voice, knowledge snippet) and "change" for every kind it reuses;
+a ``user`` of None (a management command) is trusted.
 """
 
 import logging
@@ -33,6 +37,22 @@ from django.utils import timezone
 
 from botbuilder.models import Bot, Connection, KnowledgeSnippet, Tool, Voice
 from botbuilder.services.bots import bot_unique_slug
+from botbuilder.services.import_checks import (
+    BotImportError,
+    BotImportPermissionError,
+    ImportPermissions,
+    check_plain_json,
+)
+
+__all__ = [
+    "BotImportError",
+    "BotImportPermissionError",
+    "ImportResult",
+    "bot_export",
+    "bot_import",
+    "bots_export",
+    "bots_import",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +82,6 @@ def _value_fields(model: type[models.Model]) -> tuple[str, ...]:
 BOT_FIELDS = _value_fields(Bot)
 VOICE_FIELDS = _value_fields(Voice)
 TOOL_FIELDS = _value_fields(Tool)
-
-
-class BotImportError(ValueError):
-    """The file cannot be imported; the message says where and why."""
 
 
 @dataclass
@@ -130,12 +146,13 @@ def bot_import(*, data: Any, user: Any = None) -> Bot:
 def bots_import(*, data: Any, user: Any = None) -> ImportResult:
     """Recreate every bot of a single- or several-bot document, all or nothing."""
     documents = _documents(data)
-    importer = _Importer()
+    importer = _Importer(user)
     with transaction.atomic():
         bots = [
             importer.bot(doc, f"bots[{i}]" if len(documents) > 1 else "file")
             for i, doc in enumerate(documents)
         ]
+        importer.check_permissions()  # raising here rolls every record back
     logger.info("Imported %d bot(s) %s for %s", len(bots), [b.slug for b in bots], user)
     return ImportResult(
         bots=bots,
@@ -146,6 +163,7 @@ def bots_import(*, data: Any, user: Any = None) -> ImportResult:
 
 
 def _documents(data: Any) -> list[dict[str, Any]]:
+    check_plain_json(data)
     if not isinstance(data, dict) or data.get("format") not in (
         FORMAT_BOT,
         FORMAT_BOTS,
@@ -194,10 +212,19 @@ def _clean(obj: models.Model, where: str, *, validate_unique: bool = True) -> No
 class _Importer:
     """Creates or reuses the records of one import, counting what it did."""
 
-    def __init__(self) -> None:
+    def __init__(self, user: Any = None) -> None:
+        self.user = user
         self.created: Counter = Counter()
         self.reused: Counter = Counter()
         self.warnings: list[str] = []
+        self.permissions = ImportPermissions()
+
+    def _need(self, action: str, model: type[models.Model]) -> None:
+        self.permissions.need(action, model)
+
+    def check_permissions(self) -> None:
+        """Raise BotImportPermissionError naming every permission the user lacks."""
+        self.permissions.check(self.user)
 
     def bot(self, doc: dict[str, Any], where: str) -> Bot:
         allowed = (
@@ -235,6 +262,7 @@ class _Importer:
                 f"Slug {wanted_slug} is taken; the bot was imported as {bot.slug}."
             )
         _clean(bot, f"{where}: bot")
+        self._need("add", Bot)
         bot.save()
         bot.knowledge.set(snippets)
         bot.tools.set(tools)
@@ -247,9 +275,11 @@ class _Importer:
         ).first()
         if existing:
             self.reused["knowledge snippet"] += 1
+            self._need("change", KnowledgeSnippet)
             return existing
         snippet = KnowledgeSnippet(**values)
         _clean(snippet, where)
+        self._need("add", KnowledgeSnippet)
         snippet.save()
         self.created["knowledge snippet"] += 1
         return snippet
@@ -266,6 +296,7 @@ class _Importer:
         existing = model.objects.filter(name=obj.name).first()
         if existing and all(getattr(existing, f) == getattr(obj, f) for f in names):
             self.reused[label] += 1
+            self._need("change", model)
             return existing
         if existing:
             original = obj.name
@@ -275,6 +306,7 @@ class _Importer:
                 f"{obj.name}."
             )
         _clean(obj, where)
+        self._need("add", model)
         obj.save()
         self.created[label] += 1
         return obj

@@ -50,7 +50,9 @@ def placeholder_problems(
 def header_problems(headers: Any) -> list[str]:
     """Header names must be valid; credentials must be `${ENV_VAR}` references."""
     if not isinstance(headers, dict):
-        return ['write headers as a JSON object, e.g. {"X-Api-Key": "${SHOP_KEY}"}']
+        return [
+            'write headers as a JSON object, e.g. {"X-Api-Key": "${BOT_SECRET_SHOP_KEY}"}'
+        ]
     problems = []
     for name, value in headers.items():
         if not HEADER_NAME_RE.match(str(name)):

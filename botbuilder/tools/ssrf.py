@@ -6,6 +6,7 @@ by the caller) skip the address check; nothing else does. The caller connects to
 returned addresses, so a second DNS answer cannot swap in a private one (no rebinding).
 """
 
+import concurrent.futures
 import ipaddress
 import re
 import socket
@@ -29,8 +30,22 @@ NAT64_NETWORK = ipaddress.ip_network("64:ff9b::/96")
 NUMERIC_HOST_RE = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+))*$")
 
 
+# A lookup that takes longer than this (or than the caller's deadline) fails.
+DNS_TIMEOUT_S = 5.0
+# getaddrinfo() cannot be interrupted: lookups run on these threads, and a caller gives up
+# after its timeout instead of hanging with a hung lookup (the pool bounds how many can).
+DNS_THREADS = 4
+_dns_executor = concurrent.futures.ThreadPoolExecutor(
+    max_workers=DNS_THREADS, thread_name_prefix="dns"
+)
+
+
 class BlockedURLError(ValueError):
     """The URL or one of its addresses may not be called; the message says why."""
+
+
+class DNSTimeout(BlockedURLError, TimeoutError):
+    """The host name did not resolve in time."""
 
 
 @dataclass(frozen=True)
@@ -126,13 +141,25 @@ def forbidden_reason(address: IPAddress | str) -> str | None:
     return None
 
 
-def resolve(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to (blocking: call it from a worker thread)."""
+def resolve(host: str, port: int, timeout_s: float | None = None) -> list[str]:
+    """Every address `host` resolves to, within `timeout_s` (default DNS_TIMEOUT_S).
+
+    Blocking: call it from a worker thread. Raises DNSTimeout when the lookup hangs.
+    """
     literal = _strict_ip(host)
     if literal is not None:
         return [str(literal)]
+    timeout_s = DNS_TIMEOUT_S if timeout_s is None else min(timeout_s, DNS_TIMEOUT_S)
+    lookup = _dns_executor.submit(
+        socket.getaddrinfo, host, port, type=socket.SOCK_STREAM
+    )
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=max(timeout_s, 0.0))
+    except concurrent.futures.TimeoutError:
+        lookup.cancel()
+        raise DNSTimeout(
+            f"looking up host {host!r} took longer than {timeout_s:g} s"
+        ) from None
     except (socket.gaierror, UnicodeError) as exc:
         raise BlockedURLError(f"cannot resolve host {host!r}: {exc}") from None
     addresses = list(dict.fromkeys(info[4][0].split("%")[0] for info in infos))
@@ -141,7 +168,9 @@ def resolve(host: str, port: int) -> list[str]:
     return addresses
 
 
-def vet_url(url: str, allowed_hosts: Iterable[str]) -> Target:
+def vet_url(
+    url: str, allowed_hosts: Iterable[str], *, dns_timeout_s: float | None = None
+) -> Target:
     """Parse, resolve and check `url`; the Target to connect to, or BlockedURLError."""
     target = parse_url(url)
     allowed = host_is_allowed(target.host, allowed_hosts)
@@ -153,7 +182,7 @@ def vet_url(url: str, allowed_hosts: Iterable[str]) -> Target:
         raise BlockedURLError(
             f"host {target.host!r} is a disguised numeric address; write it as a normal IP"
         )
-    addresses = resolve(target.host, target.port)
+    addresses = resolve(target.host, target.port, dns_timeout_s)
     if not allowed:
         for address in addresses:
             reason = forbidden_reason(address)

@@ -66,6 +66,12 @@ class DirectDispatchMixin:
                     layer_task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, StopConsumer):
                         await layer_task
+            # However it ended (also when the channel layer failed under it, with no
+            # websocket.disconnect): let the consumer finish what it runs.
+            await asyncio.shield(self.dispatch_ended())
+
+    async def dispatch_ended(self) -> None:
+        """Called once when the consumer stops receiving messages (override to clean up)."""
 
     async def _dispatch_client_messages(self, receive) -> None:
         lock = self._dispatch_lock

@@ -1,6 +1,7 @@
 """Database work of the browser session consumer: small sync functions, called through
 `database_sync_to_async`, never inside `async def`."""
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from botbuilder import selectors
 from botbuilder.assembly import Assembly, Snapshot
 from botbuilder.catalogue import model_start_refusal
+from botbuilder.connection_guard import connection_url_check
 from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
 from botbuilder.models import Bot
 from botbuilder.services.sessions import session_start
@@ -18,6 +20,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_INACTIVE = 4409
+CLOSE_PROVIDER_CONFIG = 1011  # the bot's connection cannot be used (e.g. a blocked URL)
 
 
 @dataclass
@@ -84,6 +87,12 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
             }
         ),
     )
+    # Checked again here (not only in the form): DNS answers change, rows predate the rule.
+    if spec.kind != "offline" and spec.base_url:
+        problem, address = connection_url_check(spec.base_url)
+        if problem:
+            return Refusal(CLOSE_PROVIDER_CONFIG, "provider_config", problem)
+        spec = dataclasses.replace(spec, connect_address=address)
     return BotContext(
         bot=bot, snapshot=snapshot, connection=spec, record_audio=bot.record_audio
     )

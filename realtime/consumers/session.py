@@ -1,7 +1,7 @@
 """The browser's live session websocket: `/ws/bots/<bot id>/session/`.
 
 Protocol: realtime/browser_protocol.md. Auth is checked at connect (staff with
-botbuilder.view_bot; the origin was already checked by AllowedHostsOriginValidator); the
+botbuilder.view_bot; the origin was already checked by realtime.origins); the
 session itself runs in `realtime.session.SessionRunner`, with this consumer as its transport.
 """
 
@@ -18,6 +18,7 @@ from django.conf import settings
 
 from botbuilder.assembly import UnknownVariableError, assemble
 from botbuilder.models.choices import EndReason
+from realtime import heartbeat
 from realtime.consumers.dispatch import DirectDispatchMixin
 from realtime.consumers.loading import (
     BotContext,
@@ -91,10 +92,23 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.transport.closed = True
-        if self.runner is not None:
-            await self.runner.end(reason=EndReason.CLIENT_CLOSED)
+        await self._end_runner(reason=EndReason.CLIENT_CLOSED)
         if self.group_name and self.channel_layer is not None:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def dispatch_ended(self) -> None:
+        """Stopped without a disconnect (e.g. the channel layer failed): end the session."""
+        await self._end_runner(
+            status="failed",
+            reason=EndReason.SERVER_ERROR,
+            detail="The worker lost its channel layer.",
+        )
+
+    async def _end_runner(self, **end: Any) -> None:
+        runner = getattr(self, "runner", None)
+        if runner is not None:
+            heartbeat.unregister(runner.setup.session_id)  # sec: liveness
+            await runner.end(**end)
 
     async def session_end(self, message: dict[str, Any]) -> None:
         """Channel-layer message {"type": "session.end", "reason": ...} from any process."""
@@ -224,6 +238,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
             recorder=recorder,
             ended_extra={"admin_url": row.admin_url, "exports": row.exports},
         )
+        heartbeat.register(row.session_id)  # sec: beats until disconnect
         if self.channel_layer is not None:
             self.group_name = row.group_name
             await self.channel_layer.group_add(self.group_name, self.channel_name)
@@ -237,7 +252,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
                 "provider": ctx.connection.kind,
                 "voice": snapshot.voice.provider_voice if snapshot.voice else "",
                 "instructions": {
-                    "sections": [dataclasses.asdict(s) for s in report.sections],
+                    "sections": report.announced_sections(),  # sec: kept small
                     "total_tokens": report.total_tokens,
                     "context_tokens": report.context_tokens,
                     "warnings": report.warnings,

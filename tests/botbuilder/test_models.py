@@ -49,7 +49,9 @@ def test_connection_openai_needs_key_variable_name():
 
 @pytest.mark.django_db
 def test_connection_azure_needs_url_and_deployment():
-    errors = errors_of(Connection(name="c", kind="azure", api_key_env="AZ_KEY"))
+    errors = errors_of(
+        Connection(name="c", kind="azure", api_key_env="BOT_SECRET_AZ_KEY")
+    )
     assert errors["base_url"] == ["required_for_azure"]
     assert errors["azure_deployment"] == ["required_for_azure"]
 

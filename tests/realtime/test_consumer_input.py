@@ -175,16 +175,18 @@ async def test_inactive_bot_is_refused_with_4409(fake_upstream, staff_cookie):
 
 
 async def test_missing_api_key_is_a_readable_fatal_error(staff_cookie, monkeypatch):
-    monkeypatch.delenv("RELAY_MISSING_KEY", raising=False)
+    monkeypatch.delenv("BOT_SECRET_RELAY_MISSING_KEY", raising=False)
     bot = await make_bot(
-        "https://api.openai.com/v1", kind="openai", api_key_env="RELAY_MISSING_KEY"
+        "https://api.openai.com/v1",
+        kind="openai",
+        api_key_env="BOT_SECRET_RELAY_MISSING_KEY",
     )
     browser = Browser(bot.pk, staff_cookie)
     await browser.connect()
     await browser.send(type="session.start")
     error = await browser.until("error")
     assert error["code"] == "provider_config" and error["fatal"] is True
-    assert "RELAY_MISSING_KEY" in error["reason"]
+    assert "BOT_SECRET_RELAY_MISSING_KEY" in error["reason"]
     assert await browser.until_closed() == 1011
     await browser.close()
 

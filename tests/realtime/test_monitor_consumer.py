@@ -15,7 +15,7 @@ from realtime.monitoring import publish
 from tests.session_factories import create_item, create_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ORIGIN = b"http://127.0.0.1"
+ORIGIN = b"http://127.0.0.1:8000"
 RECEIVE_TIMEOUT_S = 3
 
 

@@ -11,9 +11,9 @@ from realtime.providers import (
 
 
 def test_openai_uses_bearer_key_from_the_named_variable(monkeypatch):
-    monkeypatch.setenv("MY_OPENAI_KEY", "sk-abc")
+    monkeypatch.setenv("BOT_SECRET_MY_OPENAI_KEY", "sk-abc")
     target = upstream_target(
-        ConnectionSpec("openai", "gpt-realtime", api_key_env="MY_OPENAI_KEY")
+        ConnectionSpec("openai", "gpt-realtime", api_key_env="BOT_SECRET_MY_OPENAI_KEY")
     )
     assert target.url == "wss://api.openai.com/v1/realtime?model=gpt-realtime"
     assert target.headers == {"Authorization": "Bearer sk-abc"}
@@ -28,13 +28,13 @@ def test_openai_key_falls_back_to_settings_value_for_openai_api_key(monkeypatch)
 
 
 def test_azure_ga_url_and_api_key_header(monkeypatch):
-    monkeypatch.setenv("AZ_KEY", "az-123")
+    monkeypatch.setenv("BOT_SECRET_AZ_KEY", "az-123")
     spec = ConnectionSpec(
         "azure",
         "gpt-realtime",
         base_url="https://res.openai.azure.com/openai/v1/",
         azure_deployment="my-rt",
-        api_key_env="AZ_KEY",
+        api_key_env="BOT_SECRET_AZ_KEY",
     )
     target = upstream_target(spec)
     assert target.url == "wss://res.openai.azure.com/openai/v1/realtime?model=my-rt"
@@ -73,10 +73,12 @@ def test_offline_engine_url_carries_the_voice_settings():
 
 
 def test_missing_key_is_a_readable_error_naming_the_variable(monkeypatch):
-    monkeypatch.delenv("NOT_SET_KEY", raising=False)
-    with pytest.raises(ProviderConfigError, match="NOT_SET_KEY"):
+    monkeypatch.delenv("BOT_SECRET_NOT_SET_KEY", raising=False)
+    with pytest.raises(ProviderConfigError, match="BOT_SECRET_NOT_SET_KEY"):
         upstream_target(
-            ConnectionSpec("openai", "gpt-realtime", api_key_env="NOT_SET_KEY")
+            ConnectionSpec(
+                "openai", "gpt-realtime", api_key_env="BOT_SECRET_NOT_SET_KEY"
+            )
         )
     with pytest.raises(ProviderConfigError):
         upstream_target(ConnectionSpec("azure", "gpt-realtime", api_key_env="X"))

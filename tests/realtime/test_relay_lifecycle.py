@@ -69,7 +69,7 @@ async def test_unreachable_upstream_fails_the_session(staff_cookie, open_session
     await browser.connect()
     await browser.send(type="session.start")
     error = await browser.until("error")
-    assert error["fatal"] and "Could not reach the model server" in error["reason"]
+    assert error["fatal"] and "Could not connect to the model server" in error["reason"]
     ended = await browser.until("session.ended")
     assert ended["status"] == "failed"
     await browser.close()
@@ -153,7 +153,7 @@ async def test_api_key_reaches_the_upstream_only(
     fake_upstream, staff_cookie, caplog, monkeypatch
 ):
     secret = "sk-relay-test-" + uuid.uuid4().hex
-    monkeypatch.setenv("RELAY_TEST_KEY", secret)
+    monkeypatch.setenv("BOT_SECRET_RELAY_TEST_KEY", secret)
     caplog.set_level(logging.DEBUG)  # websockets logs handshake headers at DEBUG
     monkeypatch.setattr(SERVER_LOGGER, "disabled", True)  # the fake server's own logs
 
@@ -173,7 +173,7 @@ async def test_api_key_reaches_the_upstream_only(
         )
 
     fake = await fake_upstream(script)
-    bot = await make_bot(fake.base_url, api_key_env="RELAY_TEST_KEY")
+    bot = await make_bot(fake.base_url, api_key_env="BOT_SECRET_RELAY_TEST_KEY")
     from tests.realtime.conftest import Browser
 
     browser = Browser(bot.pk, staff_cookie)

@@ -49,7 +49,7 @@ async def test_webhook_output_reaches_the_model_and_the_transcript(
     fake_upstream, open_session, order_api, settings, monkeypatch
 ):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
-    monkeypatch.setenv("ORDER_API_TOKEN", "tok-relay-secret-7")
+    monkeypatch.setenv("BOT_SECRET_ORDER_API_TOKEN", "tok-relay-secret-7")
 
     async def script(conn):
         await conn.session_created()
@@ -72,7 +72,7 @@ async def test_webhook_output_reaches_the_model_and_the_transcript(
         "static_response": "",
         "webhook_method": "GET",
         "webhook_url": order_api + "/orders/{order_number}",
-        "webhook_headers": {"Authorization": "Bearer ${ORDER_API_TOKEN}"},
+        "webhook_headers": {"Authorization": "Bearer ${BOT_SECRET_ORDER_API_TOKEN}"},
         "webhook_response_path": "data.order",
     }
     bot = await make_bot(fake.base_url, greeting_mode="wait", tools=[webhook])

@@ -6,7 +6,6 @@ detail) has the resolved secret values scrubbed out.
 """
 
 import asyncio
-import http.client
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from botbuilder.tools.http_client import (
     exchange,
 )
 from botbuilder.tools.secrets import MissingSecretError, scrub
-from botbuilder.tools.ssrf import BlockedURLError, vet_url
+from botbuilder.tools.ssrf import BlockedURLError, DNSTimeout, vet_url
 from botbuilder.tools.templating import TemplateError
 from botbuilder.tools.webhook.request import (
     RESERVED_HEADERS,
@@ -39,10 +38,12 @@ logger = logging.getLogger(__name__)
 WEBHOOK_DEFAULT_TIMEOUT_S = 10.0
 WEBHOOK_MAX_TIMEOUT_S = 60.0
 WEBHOOK_DEFAULT_MAX_RESPONSE_BYTES = 65_536
+# The admin form's bounds, enforced again at call time (rows may be edited elsewhere).
+WEBHOOK_MIN_RESPONSE_BYTES = 256
+WEBHOOK_MAX_RESPONSE_BYTES = 1_048_576
 WEBHOOK_MAX_REDIRECTS = 3
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-# Extra time the worker gets past the tool's timeout before the call is abandoned (DNS has
-# no timeout of its own).
+# Extra time the worker gets past the tool's timeout before the call is abandoned.
 WORKER_GRACE_S = 1.0
 WEBHOOK_WORKER_THREADS = 16
 
@@ -77,7 +78,12 @@ async def run_webhook(
         WEBHOOK_MAX_TIMEOUT_S,
     )
     max_bytes = int(
-        config.get("webhook_max_response_bytes") or WEBHOOK_DEFAULT_MAX_RESPONSE_BYTES
+        _clamp(
+            config.get("webhook_max_response_bytes"),
+            WEBHOOK_DEFAULT_MAX_RESPONSE_BYTES,
+            WEBHOOK_MIN_RESPONSE_BYTES,
+            WEBHOOK_MAX_RESPONSE_BYTES,
+        )
     )
     allowed_hosts = list(getattr(settings, "WEBHOOK_ALLOWED_HOSTS", []) or [])
     trail: list[dict[str, Any]] = []
@@ -108,8 +114,8 @@ async def run_webhook(
         outcome = error_outcome("error", f"response too large: {exc}", detail=detail)
     except TooManyRedirects as exc:
         outcome = error_outcome("error", str(exc), detail=detail)
-    except (OSError, ValueError, http.client.HTTPException) as exc:
-        # ValueError: http.client refuses a malformed header or URL before sending.
+    except (OSError, ValueError) as exc:
+        # OSError: ExchangeError (network, protocol); ValueError: a malformed header.
         reason = str(exc) or type(exc).__name__
         outcome = error_outcome(
             "error", f"could not reach the endpoint: {reason}", detail=detail
@@ -138,7 +144,12 @@ def _perform(
     for hop in range(WEBHOOK_MAX_REDIRECTS + 1):
         if time.monotonic() >= deadline:  # waited in the queue, or redirects used it up
             raise DeadlineExceeded("the endpoint did not answer in time")
-        target = vet_url(url, allowed_hosts)
+        try:
+            target = vet_url(
+                url, allowed_hosts, dns_timeout_s=deadline - time.monotonic()
+            )
+        except DNSTimeout:
+            raise DeadlineExceeded("the host name did not resolve in time") from None
         raw = exchange(
             target,
             method=method,

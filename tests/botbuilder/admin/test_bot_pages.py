@@ -87,6 +87,20 @@ def test_assembled_page_needs_view_permission(plain_staff_client, bot):
 
 
 @pytest.mark.django_db
+def test_assembled_page_answers_the_same_for_missing_and_existing_bots(
+    plain_staff_client, bot
+):
+    missing = reverse("admin:botbuilder_bot_assembled", args=[bot.pk + 1000])
+    existing = plain_staff_client.get(assembled_url(bot))
+    absent = plain_staff_client.get(missing)
+    assert (existing.status_code, existing.content) == (
+        absent.status_code,
+        absent.content,
+    )
+    assert existing.status_code == 403
+
+
+@pytest.mark.django_db
 def test_assembled_page_is_open_to_viewers(viewer_client, bot):
     assert viewer_client.get(assembled_url(bot)).status_code == 200
 
@@ -212,6 +226,10 @@ def test_export_of_several_bots_is_one_document(staff_client, bot):
         (b"not json {", "not valid JSON"),
         (b'{"format": "something else"}', "Not a bot export"),
         (b'{"format": "voicebot.bot", "version": 99}', "Unsupported export version"),
+        (b'{"format": "voicebot.bot", "version": 1, "voice": {"speed": NaN}}', "NaN"),
+        (b'{"format": "voicebot.bot", "version": 1, "x": -Infinity}', "-Infinity"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a":' * 60 + b"1" + b"}" * 60, "nested more than 40 levels"),
     ],
 )
 def test_import_of_a_bad_file_shows_an_error(staff_client, db, content, message):

@@ -191,10 +191,14 @@ def test_snippet_list_shows_the_bots_using_it(staff_client, bot):
 def test_connection_list_says_whether_the_key_is_set_never_the_key(
     staff_client, monkeypatch
 ):
-    monkeypatch.setenv("TEST_SET_KEY", "sk-very-secret")
-    monkeypatch.delenv("TEST_UNSET_KEY", raising=False)
-    Connection.objects.create(name="Set", kind="openai", api_key_env="TEST_SET_KEY")
-    Connection.objects.create(name="Unset", kind="openai", api_key_env="TEST_UNSET_KEY")
+    monkeypatch.setenv("BOT_SECRET_TEST_SET_KEY", "sk-very-secret")
+    monkeypatch.delenv("BOT_SECRET_TEST_UNSET_KEY", raising=False)
+    Connection.objects.create(
+        name="Set", kind="openai", api_key_env="BOT_SECRET_TEST_SET_KEY"
+    )
+    Connection.objects.create(
+        name="Unset", kind="openai", api_key_env="BOT_SECRET_TEST_UNSET_KEY"
+    )
 
     response = staff_client.get(reverse("admin:botbuilder_connection_changelist"))
     html = response.content.decode()
@@ -204,6 +208,18 @@ def test_connection_list_says_whether_the_key_is_set_never_the_key(
     }
     assert by_name == {"Set": True, "Unset": False}
     assert "sk-very-secret" not in html
+
+
+@pytest.mark.django_db
+def test_connection_list_does_not_tell_whether_a_server_variable_is_set(
+    staff_client, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "the-real-key")
+    connection = Connection.objects.create(  # saved past the form, e.g. by SQL
+        name="Probe", kind="openai", api_key_env="DJANGO_SECRET_KEY"
+    )
+    response = staff_client.get(reverse("admin:botbuilder_connection_changelist"))
+    assert response.context["cl"].model_admin.api_key_is_set(connection) is False
 
 
 @pytest.mark.django_db

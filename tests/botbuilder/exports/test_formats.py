@@ -47,6 +47,27 @@ def test_csv_reads_back_with_the_right_columns(golden_session):
     assert rows[7]["end_ms"] == "" and rows[8]["start_ms"] == ""
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '=HYPERLINK("https://evil.example","x")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+    ],
+)
+def test_csv_cells_never_start_a_formula(golden_session, typed):
+    golden_session.items.filter(seq=1).update(text=typed, heard_text=typed)
+    golden_session.items.filter(seq=3).update(tool_result=typed)
+    rows = list(csv.DictReader(io.StringIO(_export(golden_session, "csv"), newline="")))
+    for cell in (rows[1]["text"], rows[1]["heard_text"], rows[3]["result"]):
+        assert cell == "'" + typed
+    jsonl = _export(golden_session, "json")
+    assert json.dumps(typed) in jsonl  # JSON keeps the exact text
+
+
 def test_csv_keeps_newlines_and_quotes_inside_a_cell(golden_session):
     golden_session.items.filter(seq=2).update(text='Line one\nline "two", three')
     rows = list(csv.DictReader(io.StringIO(_export(golden_session, "csv"), newline="")))
@@ -92,10 +113,49 @@ def test_captions_escape_markup_and_drop_blank_lines():
     ]
     cues = parse_vtt(_text(render_vtt(SESSION, items)))
     assert cues == [(0, 900, "<v Caller>a &lt;b&gt; &amp; c\n--&gt;\nd")]
-    assert (
-        parse_srt(_text(render_srt(SESSION, items)))[0][2]
-        == "Caller: a <b> & c\n-->\nd"
-    )
+    srt = _text(render_srt(SESSION, items))
+    text = parse_srt(srt)[0][2]
+    assert "<b>" not in srt and srt.count("-->") == 1  # the timing line's only
+    assert text.replace("\u200b", "") == "Caller: a <b> & c\n-->\nd"  # reads the same
+
+
+def test_srt_neutralises_tags_and_position_overrides():
+    items = [
+        ItemData(
+            seq=0,
+            role="user",
+            text="<i>x</i> <font color=red>y</font> {\\an8}z",
+            started_ms=0,
+            ended_ms=900,
+        )
+    ]
+    srt = _text(render_srt(SESSION, items))
+    for markup in ("<i>", "</i>", "<font", "{\\an8}"):
+        assert markup not in srt
+
+
+def test_a_cue_ends_where_the_next_one_starts_at_a_barge_in():
+    items = [  # the caller's start was recorded before the bot's reply was cut
+        ItemData(
+            seq=0,
+            role="assistant",
+            text="Your order ships tomorrow and",
+            interrupted=True,
+            heard_text="Your order ships tomorrow and",
+            started_ms=1000,
+            ended_ms=3400,
+        ),
+        ItemData(seq=1, role="user", text="Wait", started_ms=3100, ended_ms=3900),
+        ItemData(seq=2, role="assistant", text="Yes?", started_ms=4200, ended_ms=5000),
+    ]
+    cues = caption_cues(items)
+    assert [(c.start_ms, c.end_ms) for c in cues] == [
+        (1000, 3100),
+        (3100, 3900),
+        (4200, 5000),
+    ]
+    parse_srt(_text(render_srt(SESSION, items)))
+    parse_vtt(_text(render_vtt(SESSION, items)))
 
 
 def test_captions_skip_untimed_items_and_estimate_missing_ends():

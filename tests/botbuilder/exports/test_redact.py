@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from botbuilder.exports.formats import TEXT_FORMATS
 from botbuilder.exports.redact import iban_valid, luhn_valid, redact_text, redact_value
 from botbuilder.exports.services import session_export
 
@@ -84,3 +85,53 @@ def test_redacted_json_export_hides_pii_and_leaves_storage_untouched(golden_sess
     assert "jane.doe@example.com" in stored.text
     plain = b"".join(session_export(session=golden_session, fmt="json")).decode()
     assert "jane.doe@example.com" in plain
+
+
+def test_a_bare_ten_digit_phone_number_is_redacted():
+    assert redact_text("call me back on 4155550100 please") == (
+        "call me back on [PHONE] please"
+    )
+
+
+HEARD_EMAIL = "pat.smith@example.org"
+ARGUMENT_PHONE = "4155550100"
+RESULT_CARD = "4111 1111 1111 1111"
+RESULT_EMAIL = "billing@shop-example.net"
+
+
+def _with_pii_in_every_field(session):
+    """The golden session with personal data in heard text, tool arguments and results."""
+    session.items.filter(seq=4).update(
+        heard_text=f"Your order 4567 ships to {HEARD_EMAIL} and"
+    )
+    session.items.filter(seq=3).update(
+        tool_arguments={"order_number": "4567", "callback": ARGUMENT_PHONE},
+        tool_result=f"Paid with {RESULT_CARD}; receipt to {RESULT_EMAIL}.",
+    )
+    return session
+
+
+@pytest.mark.parametrize("fmt", sorted(TEXT_FORMATS))
+def test_every_redacted_format_hides_heard_text_tool_arguments_and_results(
+    golden_session, fmt
+):
+    session = _with_pii_in_every_field(golden_session)
+    plain = b"".join(session_export(session=session, fmt=fmt)).decode()
+    redacted = b"".join(session_export(session=session, fmt=fmt, redact=True)).decode()
+    shown = [p for p in PII if p in plain or json.dumps(p)[1:-1] in plain]
+    assert shown, f"{fmt} shows none of the fields: the test would prove nothing"
+    for value in PII:
+        assert value not in redacted and json.dumps(value)[1:-1] not in redacted
+
+
+PII = (HEARD_EMAIL, ARGUMENT_PHONE, RESULT_CARD, RESULT_EMAIL)
+
+
+def test_each_field_reaches_some_format(golden_session):
+    session = _with_pii_in_every_field(golden_session)
+    everything = "".join(
+        b"".join(session_export(session=session, fmt=fmt)).decode()
+        for fmt in TEXT_FORMATS
+    )
+    for value in PII:
+        assert value in everything

@@ -37,11 +37,11 @@ def test_export_holds_every_setting_and_the_attached_records(bot):
 
 @pytest.mark.django_db
 def test_connection_is_exported_without_secrets_or_notes(bot, monkeypatch):
-    monkeypatch.setenv("SHOP_OPENAI_KEY", "sk-secret-value")
+    monkeypatch.setenv("BOT_SECRET_SHOP_OPENAI_KEY", "sk-secret-value")
     bot.connection = Connection.objects.create(
         name="Prod",
         kind="openai",
-        api_key_env="SHOP_OPENAI_KEY",
+        api_key_env="BOT_SECRET_SHOP_OPENAI_KEY",
         notes="internal: ask Bob for the key",
     )
     bot.save()
@@ -53,7 +53,7 @@ def test_connection_is_exported_without_secrets_or_notes(bot, monkeypatch):
         "base_url": "",
         "azure_deployment": "",
         "azure_model": "",
-        "api_key_env": "SHOP_OPENAI_KEY",
+        "api_key_env": "BOT_SECRET_SHOP_OPENAI_KEY",
     }
     assert "sk-secret-value" not in json.dumps(document)
     assert "Bob" not in json.dumps(document)
@@ -175,6 +175,8 @@ def test_bot_import_wants_exactly_one_bot(bot):
         (lambda d: d["knowledge"].append("text"), "knowledge[1] must be a JSON object"),
         (lambda d: d["voice"].update(speed=9), "voice: speed"),
         (lambda d: d["tools"][0].update(kind="bogus"), "tools[0]: kind"),
+        (lambda d: d["voice"].update(speed=float("nan")), "file.voice.speed is nan"),
+        (lambda d: d["bot"].update(variable_defaults={"x": float("inf")}), "is inf"),
     ],
 )
 def test_bad_documents_fail_clearly_and_create_nothing(bot, change, message):

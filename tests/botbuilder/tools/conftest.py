@@ -1,11 +1,13 @@
 """A real HTTP server on 127.0.0.1 for webhook tests, and tool spec helpers."""
 
+import base64
+import html
 import json
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 import pytest
 
@@ -15,6 +17,8 @@ from botbuilder.tools.base import ToolContext
 SECRET_VALUE = "sk-live-9f8e7d6c5b4a-TOPSECRET"
 SLOW_ENDPOINT_DELAY_S = 3.0
 HUGE_BODY_BYTES = 200_000
+# The endless endpoints stop writing after this long even if the client never hangs up.
+ENDLESS_BODY_FOR_S = 30.0
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -70,7 +74,33 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "error":
             self._send(500, b"database exploded: connection refused", "text/plain")
         elif route == "huge":
-            self._send(200, b"x" * HUGE_BODY_BYTES, "text/plain")
+            size = int(query.get("bytes", HUGE_BODY_BYTES))
+            self._send(200, b"x" * size, "text/plain")
+        elif route in ("endless", "endless-trickle"):
+            # HTTP/1.0, no Content-Length: the body ends when the connection does.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            piece, pause_s = (b"x" * 8192, 0.0) if route == "endless" else (b"z", 0.05)
+            give_up = time.monotonic() + ENDLESS_BODY_FOR_S
+            try:
+                while time.monotonic() < give_up:
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                    time.sleep(pause_s)
+            except (BrokenPipeError, ConnectionResetError):
+                self.server.hangup.set()  # the client closed its socket
+        elif route == "echo-encoded":  # the credential sent back in several encodings
+            sent = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            self._json(
+                200,
+                {
+                    "quoted": quote(sent, safe=""),
+                    "plus": quote_plus(sent),
+                    "base64": base64.b64encode(sent.encode()).decode(),
+                    "html": html.escape(sent),
+                },
+            )
         elif route == "huge-chunked":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
@@ -114,6 +144,7 @@ class WebhookTestServer(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received: list[dict] = []
+        self.hangup = threading.Event()  # set when a client closed an endless response
 
     def handle_error(self, request, client_address):
         """Clients that give up (timeouts, size caps) are expected here: stay quiet."""
@@ -139,6 +170,7 @@ def _http_server():
 def http_server(_http_server):
     """The local endpoint server, with its record of received requests cleared."""
     _http_server.received.clear()
+    _http_server.hangup.clear()
     return _http_server
 
 

@@ -80,13 +80,13 @@ def test_invalid_variables_json_is_a_form_error(staff_client):
 def test_webhook_runs_for_real_and_secrets_stay_hidden(
     staff_client, http_server, allow_local, monkeypatch, caplog
 ):
-    monkeypatch.setenv("SHOP_API_TOKEN", SECRET_VALUE)
+    monkeypatch.setenv("BOT_SECRET_SHOP_API_TOKEN", SECRET_VALUE)
     caplog.set_level(logging.DEBUG)
     tool = create_tool(
         kind="webhook",
         webhook_method="POST",
         webhook_url=f"{http_server.base_url}/echo?shop={{{{shop_name}}}}",
-        webhook_headers={"Authorization": "Bearer ${SHOP_API_TOKEN}"},
+        webhook_headers={"Authorization": "Bearer ${BOT_SECRET_SHOP_API_TOKEN}"},
         webhook_body_template={"order": "{order_number}"},
     )
     bot = create_bot(variable_defaults={"shop_name": "Acme"})

@@ -36,8 +36,8 @@ def errors_of(tool: Tool) -> dict[str, list[str]]:
 def test_valid_webhook_passes():
     webhook(
         webhook_headers={
-            "Authorization": "Bearer ${SHOP_API_TOKEN}",
-            "X-Api-Key": "${SHOP_KEY}",
+            "Authorization": "Bearer ${BOT_SECRET_SHOP_API_TOKEN}",
+            "X-Api-Key": "${BOT_SECRET_SHOP_KEY}",
             "Accept-Language": "en",
         }
     ).full_clean()
@@ -51,12 +51,14 @@ def test_valid_webhook_passes():
         {"Cookie": "session=xyz"},
         {"X-Shop-Token": "t0k3n"},
         {"X-Client-Secret": "hunter2"},
-        {"Authorization": "Bearer abc${SHOP_TOKEN}"},
+        {"Authorization": "Bearer abc${BOT_SECRET_SHOP_TOKEN}"},
     ],
 )
 def test_literal_secrets_in_sensitive_headers_are_refused(headers):
     messages = errors_of(webhook(webhook_headers=headers))["webhook_headers"]
-    assert any("${SHOP_API_TOKEN}" in m and "never stored" in m for m in messages)
+    assert any(
+        "${BOT_SECRET_SHOP_TOKEN}" in m and "never stored" in m for m in messages
+    )
 
 
 @pytest.mark.parametrize(
@@ -64,7 +66,7 @@ def test_literal_secrets_in_sensitive_headers_are_refused(headers):
     [
         ({"X-Api-Key": "${1BAD}"}, "not a valid environment variable name"),
         ({"X-Api-Key": "${SHOP KEY}"}, "not a valid environment variable name"),
-        ({"X-Api-Key": "${SHOP_KEY"}, "not closed"),
+        ({"X-Api-Key": "${BOT_SECRET_SHOP_KEY"}, "not closed"),
         ({"Bad Header": "x"}, "not a valid header name"),
         ({"Host": "internal"}, "set automatically"),
         ({"X-Note": "a\r\nInjected: 1"}, "one line"),
@@ -94,7 +96,7 @@ def test_body_placeholder_must_be_a_declared_parameter():
     ("url", "words"),
     [
         ("https://user:pw@shop.example/x", "user:password@"),
-        ("https://shop.example/x?key=${SHOP_KEY}", "belong in a header"),
+        ("https://shop.example/x?key=${BOT_SECRET_SHOP_KEY}", "belong in a header"),
         ("ftp://shop.example/x", "http:// or https://"),
     ],
 )

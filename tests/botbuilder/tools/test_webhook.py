@@ -242,11 +242,14 @@ async def test_too_many_redirects_are_refused(http_server, allow_local):
 async def test_secret_header_is_sent_resolved_and_never_stored_or_logged(
     http_server, allow_local, monkeypatch, caplog
 ):
-    monkeypatch.setenv("SHOP_API_TOKEN", SECRET_VALUE)
+    monkeypatch.setenv("BOT_SECRET_SHOP_API_TOKEN", SECRET_VALUE)
     caplog.set_level(logging.DEBUG)
     spec = webhook_spec(
         f"{http_server.base_url}/echo",
-        webhook_headers={"Authorization": "Bearer ${SHOP_API_TOKEN}", "X-Shop": "acme"},
+        webhook_headers={
+            "Authorization": "Bearer ${BOT_SECRET_SHOP_API_TOKEN}",
+            "X-Shop": "acme",
+        },
     )
     outcome = await call(spec)
     assert outcome.status == "ok"
@@ -267,14 +270,14 @@ async def test_secret_header_is_sent_resolved_and_never_stored_or_logged(
 async def test_missing_secret_env_var_is_a_clear_error(
     http_server, allow_local, monkeypatch
 ):
-    monkeypatch.delenv("SHOP_API_TOKEN", raising=False)
+    monkeypatch.delenv("BOT_SECRET_SHOP_API_TOKEN", raising=False)
     spec = webhook_spec(
         f"{http_server.base_url}/echo",
-        webhook_headers={"X-Api-Key": "${SHOP_API_TOKEN}"},
+        webhook_headers={"X-Api-Key": "${BOT_SECRET_SHOP_API_TOKEN}"},
     )
     outcome = await call(spec)
     assert outcome.status == "error"
-    assert "SHOP_API_TOKEN" in outcome.error and "not set" in outcome.error
+    assert "BOT_SECRET_SHOP_API_TOKEN" in outcome.error and "not set" in outcome.error
     assert http_server.received == []
 
 
@@ -282,11 +285,14 @@ async def test_secret_headers_are_dropped_on_a_cross_origin_redirect(
     http_server, settings, monkeypatch
 ):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-    monkeypatch.setenv("SHOP_API_TOKEN", SECRET_VALUE)
+    monkeypatch.setenv("BOT_SECRET_SHOP_API_TOKEN", SECRET_VALUE)
     other_origin = f"http://localhost:{http_server.server_port}/echo"
     spec = webhook_spec(
         f"{http_server.base_url}/redirect?to={other_origin}",
-        webhook_headers={"Authorization": "Bearer ${SHOP_API_TOKEN}", "X-Shop": "acme"},
+        webhook_headers={
+            "Authorization": "Bearer ${BOT_SECRET_SHOP_API_TOKEN}",
+            "X-Shop": "acme",
+        },
     )
     outcome = await call(spec)
     assert outcome.status == "ok"
@@ -332,10 +338,10 @@ async def test_unreachable_endpoint_is_an_error_not_an_exception(allow_local):
 async def test_secret_with_control_characters_is_refused_without_echoing_it(
     http_server, allow_local, monkeypatch, caplog
 ):
-    monkeypatch.setenv("SHOP_API_TOKEN", SECRET_VALUE + "\n")
+    monkeypatch.setenv("BOT_SECRET_SHOP_API_TOKEN", SECRET_VALUE + "\n")
     spec = webhook_spec(
         f"{http_server.base_url}/echo",
-        webhook_headers={"X-Api-Key": "${SHOP_API_TOKEN}"},
+        webhook_headers={"X-Api-Key": "${BOT_SECRET_SHOP_API_TOKEN}"},
     )
     outcome = await call(spec)
     assert outcome.status == "error" and "control characters" in outcome.error
