@@ -100,10 +100,8 @@ class EchoPeer:
 
     def __init__(self, websocket: ServerConnection) -> None:
         self.websocket = websocket
-        self.session: dict[str, Any] = {
-            "type": "realtime",
-            "id": f"sess_echo_{next(self._ids)}",
-        }
+        self.session: dict[str, Any] = {"type": "realtime"}
+        self.events = itertools.count(1)
         self.echo_open = False
         self.pending_text: list[str] = []
         self.replies = itertools.count(1)
@@ -123,6 +121,8 @@ class EchoPeer:
             pass
 
     async def send(self, event: dict[str, Any]) -> None:
+        """Send a server event with its `event_id` (GA events all carry one)."""
+        event = {**event, "event_id": f"evt_echo_{next(self.events)}"}
         await self.websocket.send(json.dumps(event))
 
     async def echo(self, audio_b64: str) -> None:
@@ -167,7 +167,7 @@ class EchoPeer:
                 "type": "response.content_part.added",
                 **ids,
                 "content_index": 0,
-                "part": {"type": "output_audio", "transcript": ""},
+                "part": {"type": "audio", "transcript": ""},
             }
         )
 
@@ -210,7 +210,7 @@ class EchoPeer:
         await self.send(
             {"type": "response.output_audio_transcript.done", **ids, "transcript": text}
         )
-        part = {"type": "output_audio", "transcript": text}
+        part = {"type": "audio", "transcript": text}  # content parts: "audio" / "text"
         await self.send({"type": "response.content_part.done", **ids, "part": part})
         item = {
             "id": item_id,
@@ -218,7 +218,7 @@ class EchoPeer:
             "type": "message",
             "role": "assistant",
             "status": "completed",
-            "content": [part],
+            "content": [{**part, "type": "output_audio"}],  # item content: output_audio
         }
         await self.send(
             {

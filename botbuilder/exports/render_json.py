@@ -44,7 +44,7 @@ def session_dict(session: SessionData) -> dict[str, Any]:
         "variables": session.variables,
         "usage": session.usage,
         "cost_usd": session.cost_usd,
-        "cost_lines": session.cost_lines,
+        "cost_lines": [_sorted_keys(line) for line in session.cost_lines],
         "turn_count": session.turn_count,
         "recording": session.recording or None,
         "config_snapshot": _sorted_keys(session.config_snapshot),

@@ -17,6 +17,7 @@ from bench.echo_upstream import (
     stamp_audio,
     tag_frame,
 )
+from tests.protocol_oracle import check_client_event, check_server_event
 
 RECEIVE_TIMEOUT_S = 3
 
@@ -30,7 +31,16 @@ async def echo_url():
 
 
 async def receive(websocket) -> dict:
-    return json.loads(await asyncio.wait_for(websocket.recv(), RECEIVE_TIMEOUT_S))
+    """The next server event; it must be one the official SDK's types accept."""
+    event = json.loads(await asyncio.wait_for(websocket.recv(), RECEIVE_TIMEOUT_S))
+    check_server_event(event)
+    return event
+
+
+async def send(websocket, event: dict) -> None:
+    """Send a client event the official SDK's types accept."""
+    check_client_event(event)
+    await websocket.send(json.dumps(event))
 
 
 def test_frame_tags_round_trip_in_the_first_bytes():
@@ -63,7 +73,7 @@ async def test_echo_answers_the_session_handshake(echo_url):
     async with connect(echo_url) as websocket:
         assert (await receive(websocket))["type"] == "session.created"
         update = {"type": "realtime", "instructions": "Be brief."}
-        await websocket.send(json.dumps({"type": "session.update", "session": update}))
+        await send(websocket, {"type": "session.update", "session": update})
         updated = await receive(websocket)
         assert updated["type"] == "session.updated"
         assert updated["session"]["instructions"] == "Be brief."
@@ -75,9 +85,7 @@ async def test_echo_returns_each_appended_frame_as_output_audio(echo_url):
         frames = [tag_frame(1, seq, bytes(FRAME_BYTES)) for seq in range(3)]
         for frame in frames:
             audio = base64.b64encode(frame).decode()
-            await websocket.send(
-                json.dumps({"type": "input_audio_buffer.append", "audio": audio})
-            )
+            await send(websocket, {"type": "input_audio_buffer.append", "audio": audio})
         opening = [(await receive(websocket))["type"] for _ in range(3)]
         assert opening == [
             "response.created",
@@ -102,10 +110,8 @@ async def test_echo_answers_a_text_item_with_a_transcript_and_usage(echo_url):
             "role": "user",
             "content": [{"type": "input_text", "text": "Where is my order?"}],
         }
-        await websocket.send(
-            json.dumps({"type": "conversation.item.create", "item": item})
-        )
-        await websocket.send(json.dumps({"type": "response.create"}))
+        await send(websocket, {"type": "conversation.item.create", "item": item})
+        await send(websocket, {"type": "response.create"})
         events = []
         while not events or events[-1]["type"] != "response.done":
             events.append(await receive(websocket))

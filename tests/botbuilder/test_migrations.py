@@ -23,10 +23,8 @@ def test_the_demo_bot_moves_to_gpt_realtime_2_1_mini_and_other_bots_stay():
     executor = MigrationExecutor(connection)  # reload the graph after the first migrate
     executor.migrate(AFTER)
     new_apps = executor.loader.project_state(AFTER).apps
-    models = dict(
-        new_apps.get_model("botbuilder", "Bot").objects.values_list("slug", "model")
-    )
-    assert models == {
+    bots = new_apps.get_model("botbuilder", "Bot").objects
+    assert dict(bots.values_list("slug", "model")) == {
         "acme-support": "gpt-realtime-2.1-mini",
         "mine": "gpt-realtime-mini",
     }

@@ -270,3 +270,51 @@ def test_tool_form_folds_away_the_other_kinds(staff_client, bot):
     assert "collapse" not in classes["Static response"]
     for name in ["Webhook", "Python handler", "Built-in"]:
         assert "collapse" in classes[name]
+
+
+def _change_form_data(staff_client, bot) -> tuple[str, dict]:
+    url = reverse("admin:botbuilder_bot_change", args=[bot.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data |= {"voice": bot.voice_id, "variable_defaults": '{"shop_name": "Acme"}'}
+    for prefix in ["Bot_knowledge-", "Bot_tools-"]:
+        data |= {f"{prefix}TOTAL_FORMS": "0", f"{prefix}INITIAL_FORMS": "0"}
+    return url, data
+
+
+@pytest.mark.django_db
+def test_bot_form_refuses_an_option_the_model_lacks_next_to_the_field(
+    staff_client, bot
+):
+    url, data = _change_form_data(staff_client, bot)
+    data |= {"model": "gpt-realtime-mini", "reasoning_effort": "high"}
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "gpt-realtime-mini does not reason" in str(errors["reasoning_effort"])
+    bot.refresh_from_db()
+    assert bot.reasoning_effort == "low"  # nothing was saved
+
+
+@pytest.mark.django_db
+def test_bot_form_offers_the_catalogue_and_saves_a_reasoning_bot(staff_client, bot):
+    url, data = _change_form_data(staff_client, bot)
+    html = staff_client.get(url).content.decode()
+    assert "gpt-realtime-2.1-mini (fast, low cost, reasoning; recommended)" in html
+    assert "gpt-realtime-mini (legacy: shuts down 2027-01-20)" in html
+    data |= {
+        "model": "gpt-realtime-2.1",
+        "reasoning_effort": "xhigh",
+        "parallel_tool_calls": "true",
+        "truncation": "retention_ratio",
+        "truncation_retention_ratio": "0.8",
+        "truncation_post_instructions_tokens": "20000",
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    bot.refresh_from_db()
+    assert (bot.model, bot.reasoning_effort, bot.parallel_tool_calls) == (
+        "gpt-realtime-2.1",
+        "xhigh",
+        True,
+    )
