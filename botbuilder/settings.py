@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "botbuilder",
     "realtime",
 ]
@@ -171,3 +173,14 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 # --- Transcripts ------------------------------------------------------------------------
 # purge_sessions keeps sessions whose bot was deleted for this many days.
 SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)
+
+# --- Post-call analysis and the end-of-call webhook ----------------------------------
+# Background jobs live in the database (django-tasks with django-tasks-db); `manage.py
+# analysis_worker` runs them (make run starts it).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+# Environment variables an end-of-call webhook may take its signing secret from.
+ANALYSIS_WEBHOOK_SECRET_ENVS = env.list("ANALYSIS_WEBHOOK_SECRET_ENVS", default=[])
+# Seconds the analysis may take (one Realtime text session) before it counts as failed.
+ANALYSIS_TIMEOUT_S = env.int("ANALYSIS_TIMEOUT_S", default=60)
