@@ -5,6 +5,7 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from realtime.engine import analysis
 from realtime.engine.answer import Plan, plan_response
 from realtime.engine.audio_out import AudioOutMixin
 from realtime.engine.events import (
@@ -97,13 +98,21 @@ class Response(AudioOutMixin):
         try:
             await self._await_transcripts()
             loop = asyncio.get_running_loop()
-            plan = await loop.run_in_executor(
-                self.session.executor,
-                plan_response,
-                self.session.config,
-                self._context(),
-                self.params.get("instructions"),
-            )
+            forced = analysis.forced_tool(self.params, self.session.config)
+            if (
+                forced is not None
+            ):  # a judge's forced call (realtime/engine/analysis.py)
+                plan = await loop.run_in_executor(
+                    self.session.executor, analysis.forced_plan, forced, self._context()
+                )
+            else:
+                plan = await loop.run_in_executor(
+                    self.session.executor,
+                    plan_response,
+                    self.session.config,
+                    self._context(),
+                    self.params.get("instructions"),
+                )
             self.session.last_plan = plan
             for name, args in plan.calls:
                 await self._function_call(name, args)
