@@ -184,3 +184,9 @@ TASKS = {
 ANALYSIS_WEBHOOK_SECRET_ENVS = env.list("ANALYSIS_WEBHOOK_SECRET_ENVS", default=[])
 # Seconds the analysis may take (one Realtime text session) before it counts as failed.
 ANALYSIS_TIMEOUT_S = env.int("ANALYSIS_TIMEOUT_S", default=60)
+# Webhook attempts: timeout each, how many at most, first retry delay (doubling after).
+WEBHOOK_TIMEOUT_S = env.float("WEBHOOK_TIMEOUT_S", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_S = env.float("WEBHOOK_RETRY_BASE_S", default=5.0)
+# How this server is reached from outside: the base of links in webhook bodies.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

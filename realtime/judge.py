@@ -8,7 +8,7 @@ session. Post-call analysis and bot tests share it.
         tool_name="record_call_analysis",
         schema={...},               # JSON Schema of the tool's arguments
     )
-    result.ok, result.arguments, result.error, result.attempts, result.usage
+    result.ok, result.arguments, result.error, result.attempts, result.usage (per response)
 
 It opens its own `UpstreamClient` (never the live SessionRunner), sends `session.update`
 (`output_modalities: ["text"]`, the one tool), replays the transcript as
@@ -49,7 +49,7 @@ class JudgeResult:
     arguments: dict[str, Any] | None = None
     error: str = ""
     attempts: int = 0
-    usage: dict[str, int] = field(default_factory=dict)  # summed over responses
+    usage: list[dict[str, Any]] = field(default_factory=list)  # each response's usage
 
 
 def client_events(
@@ -215,7 +215,7 @@ async def _ask(
         except _RequestRefused as exc:
             result.error = f"The model server refused the request: {exc}"
             return result
-        _add_usage(result.usage, response.get("usage") or {})
+        result.usage.append(response.get("usage") or {})
         call, problem = _forced_call(response, tool_name, schema)
         if call is not None and not problem:
             result.ok, result.arguments, result.error = True, call["parsed"], ""
@@ -279,13 +279,3 @@ def _correction(
         {"type": "conversation.item.create", "item": item},
         response_create(tool_name),
     ]
-
-
-def _add_usage(total: dict[str, int], usage: dict[str, Any]) -> None:
-    for key in ("input_tokens", "output_tokens", "total_tokens"):
-        total[key] = total.get(key, 0) + int(usage.get(key) or 0)
-    for side in ("input_token_details", "output_token_details"):
-        details = usage.get(side) or {}
-        for key in ("text_tokens", "audio_tokens", "cached_tokens"):
-            name = f"{side.split('_')[0]}_{key}"
-            total[name] = total.get(name, 0) + int(details.get(key) or 0)

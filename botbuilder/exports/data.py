@@ -69,6 +69,7 @@ class SessionData:
     cost_usd: str = "0"
     turn_count: int = 0
     recording: str = ""
+    analysis: dict[str, Any] | None = None  # post-call analysis, when there is one
 
     @property
     def instructions(self) -> str | None:

@@ -86,7 +86,7 @@ async def test_offline_engine_answers_the_forced_call(offline_engine):
     assert result.arguments["callback"] is True
     assert "chest pain" in result.arguments["summary"]
     assert "911" in result.arguments["summary"]
-    assert result.usage["input_tokens"] > 0
+    assert result.usage[0]["input_tokens"] > 0
 
 
 def _call_script(*answers: str):
