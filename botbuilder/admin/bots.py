@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 
 from botbuilder.admin import bot_pages
+from botbuilder.admin.analysis import AnalysisPlanInline
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.models import Bot
 from botbuilder.preview.views import preview_urls
@@ -57,7 +58,7 @@ class BotAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("voice", "connection")
     formfield_overrides = PRETTY_JSON_OVERRIDES
-    inlines = (KnowledgeInline, ToolInline)
+    inlines = (KnowledgeInline, ToolInline, AnalysisPlanInline)
     actions = ("duplicate_bots", "export_bots")
     view_on_site = False
     readonly_fields = ("created_at", "updated_at")

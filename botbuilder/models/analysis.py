@@ -97,6 +97,13 @@ class AnalysisDataField(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.name in models.JSONField.get_lookups():
+            raise ValidationError(
+                {
+                    "name": f"{self.name!r} is reserved for database lookups; add a word."
+                },
+                code="reserved_name",
+            )
         if self.field_type == DataFieldType.ENUM:
             if (
                 not isinstance(self.choices, list)
