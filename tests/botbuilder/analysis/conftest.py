@@ -77,3 +77,12 @@ def engine_settings(offline_engine):
         OFFLINE_ENGINE_PORT=offline_engine.port,
     ):
         yield offline_engine
+
+
+@pytest.fixture
+def plain_staff_client(client, django_user_model):
+    """Staff without any bot builder permission."""
+    from tests.botbuilder.admin.conftest import staff_with
+
+    client.force_login(staff_with(django_user_model, "plain"))
+    return client

@@ -172,3 +172,24 @@ def test_analysis_config_pages_render(staff_client, clinic_bot, model):
         == 200
     )
     assert staff_client.get(reverse(f"admin:botbuilder_{model}_add")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_monitor_shows_the_analysis_once_ended(staff_client, sessions):
+    urgent = sessions[0]
+    page = staff_client.get(
+        reverse("monitor:session", args=[urgent.pk])
+    ).content.decode()
+    assert 'id="monitor-analysis"' in page and "Chest pain; told to call 911." in page
+    assert 'id="monitor-analysis" class="monitor-analysis" hidden' not in page
+    data = staff_client.get(
+        reverse("monitor:session_analysis", args=[urgent.pk])
+    ).json()
+    assert data["analysis"]["status"] == "done"
+    assert data["analysis"]["data"]["urgency"] == "urgent"
+
+
+@pytest.mark.django_db
+def test_monitor_analysis_needs_the_view_permission(plain_staff_client, sessions):
+    url = reverse("monitor:session_analysis", args=[sessions[0].pk])
+    assert plain_staff_client.get(url).status_code == 403
