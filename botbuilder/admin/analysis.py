@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.analysis.export import render_analysis_csv
+from botbuilder.analysis.payload import session_analysis
 from botbuilder.analysis.services import analysis_enqueue
 from botbuilder.exports.responses import streaming_download
 from botbuilder.models import (
@@ -234,7 +235,8 @@ class SessionAnalysisAdminMixin:
         return _csv_response(request, analyses, f"analysis-{session.pk}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        analysis = SessionAnalysis.objects.filter(session_id=object_id).first()
+        session = self.get_object(request, object_id)  # None for a malformed id
+        analysis = session_analysis(session) if session is not None else None
         extra_context = {**(extra_context or {}), "analysis": analysis}
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -121,6 +121,8 @@ def test_bot_form_saves_with_inline_snippets(staff_client, voice):
             f"{prefix}INITIAL_FORMS": "0",
             f"{prefix}0-{field}": value,
         }
+    # The post-call analysis inline: no plan.
+    data |= {"analysis_plan-TOTAL_FORMS": "0", "analysis_plan-INITIAL_FORMS": "0"}
     response = staff_client.post(reverse("admin:botbuilder_bot_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     from botbuilder.models import Bot
@@ -141,7 +143,7 @@ def test_bot_form_shows_unknown_variable_next_to_the_field(staff_client, bot):
         "greeting": "",
         "voice": bot.voice_id,
     }
-    for prefix in ["Bot_knowledge-", "Bot_tools-"]:
+    for prefix in ["Bot_knowledge-", "Bot_tools-", "analysis_plan-"]:
         data |= {f"{prefix}TOTAL_FORMS": "0", f"{prefix}INITIAL_FORMS": "0"}
     response = staff_client.post(url, data)
     assert response.status_code == 200
