@@ -165,7 +165,13 @@ def _object(
     for key, prop in properties.items():
         # A {value, rationale} wrapper reads its parent's description and name.
         inherited = description if key in WRAPPED_NAMES else ""
-        if key == "score":  # a 0-N criterion: the top of the scale when its cues occur
+        if key == "applies":  # "applies when": its quoted phrases decide, else it does
+            cues = QUOTED_RE.findall(description)
+            found = next((s for c in cues if (s := conv.find(c))), "")
+            value = bool(found) or not cues
+        elif (
+            key == "score"
+        ):  # a 0-N criterion: the top of the scale when its cues occur
             passed, found = _boolean(prop, name, description, conv)
             value = prop.get("maximum", 1) if passed else prop.get("minimum", 0)
         else:
