@@ -32,6 +32,17 @@ logger = logging.getLogger(__name__)
 
 # Transport errors (model server unreachable, no answer): try again after these delays.
 ANALYSIS_RETRY_DELAYS_S = (10, 60, 300)
+# A queued (re-)run starts from nothing: no stale results next to a new status.
+EMPTY_RESULTS = {
+    "summary": "",
+    "data": {},
+    "rationales": {},
+    "criteria": {},
+    "successful": None,
+    "flagged": False,
+    "problems": [],
+    "cost_usd": 0,
+}
 
 
 def session_after_end(*, session_id: Any) -> None:
@@ -56,6 +67,7 @@ def analysis_enqueue(*, session_id: Any) -> SessionAnalysis:
         session_id=session_id,
         defaults={
             "status": AnalysisStatus.PENDING,
+            **EMPTY_RESULTS,
             "error": "",
             "attempts": 0,
             "queued_at": timezone.now(),

@@ -43,3 +43,12 @@ def test_conditions_skip_short_calls(clinic_bot, engine_settings):
     assert analysis.status == "skipped"
     assert "30 s" in analysis.problems[0]
     assert analysis.data == {}
+
+
+def test_rerun_starts_from_empty_results(clinic_bot, engine_settings):
+    session = ended_session(clinic_bot, URGENT_CALL)
+    _analyse(session)
+    analysis = analysis_enqueue(session_id=session.pk)
+    analysis.refresh_from_db()
+    assert (analysis.status, analysis.data, analysis.summary) == ("pending", {}, "")
+    assert analysis.flagged is False
