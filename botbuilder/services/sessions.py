@@ -113,9 +113,8 @@ def session_end(*, session_id: Any, status: str, reason: str, detail: str = "") 
         updated = Session.objects.filter(pk=session_id, ended_at__isnull=True).update(
             ended_at=timezone.now(), status=status, end_reason=reason, end_detail=detail
         )
-        if (
-            updated
-        ):  # post-call analysis and the end-of-call webhook (botbuilder/analysis)
+        if updated:
+            # Post-call analysis and the end-of-call webhook (botbuilder/analysis).
             transaction.on_commit(
                 lambda: session_after_end(session_id=session_id), robust=True
             )
