@@ -165,13 +165,13 @@ def _object(
     for key, prop in properties.items():
         # A {value, rationale} wrapper reads its parent's description and name.
         inherited = description if key in WRAPPED_NAMES else ""
-        if key == "applies":  # "applies when": its quoted phrases decide, else it does
+        if key == "applies":
+            # "Applies when": its quoted phrases decide; without any, it applies.
             cues = QUOTED_RE.findall(description)
             found = next((s for c in cues if (s := conv.find(c))), "")
             value = bool(found) or not cues
-        elif (
-            key == "score"
-        ):  # a 0-N criterion: the top of the scale when its cues occur
+        elif key == "score":
+            # A 0-N criterion: the top of the scale when its cues occur, else the bottom.
             passed, found = _boolean(prop, name, description, conv)
             value = prop.get("maximum", 1) if passed else prop.get("minimum", 0)
         else:
