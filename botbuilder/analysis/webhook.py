@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 from datetime import timedelta
 from http.client import HTTPException
@@ -25,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from botbuilder.analysis.payload import session_payload
+from botbuilder.analysis.secret import WebhookConfigError, webhook_secret
 from botbuilder.analysis.selectors import analysis_plan_for
 from botbuilder.models import Session, WebhookDelivery
 from botbuilder.models.analysis_results import DeliveryStatus
@@ -33,29 +33,9 @@ from botbuilder.tools.ssrf import BlockedURLError, vet_url
 
 logger = logging.getLogger(__name__)
 
-SECRET_PREFIX = "whsec_"
 MAX_RESPONSE_BYTES = 64 * 1024  # the receiver's answer is logged, never used
 LOGGED_BODY_CHARS = 300
 MAX_BACKOFF_S = 3600
-
-
-class WebhookConfigError(ValueError):
-    """The webhook cannot be sent as configured (no allowed secret)."""
-
-
-def webhook_secret(env_name: str) -> bytes:
-    """The signing key from environment variable `env_name`, if the server allows it."""
-    if env_name not in settings.ANALYSIS_WEBHOOK_SECRET_ENVS:
-        raise WebhookConfigError(
-            f"The variable {env_name or '(none)'} is not in ANALYSIS_WEBHOOK_SECRET_ENVS; "
-            "add it there to sign webhooks with it."
-        )
-    value = os.environ.get(env_name, "").strip()
-    if not value:
-        raise WebhookConfigError(f"The variable {env_name} is not set on the server.")
-    if value.startswith(SECRET_PREFIX):
-        return base64.b64decode(value[len(SECRET_PREFIX) :] + "==")
-    return value.encode()
 
 
 def signature(secret: bytes, message_id: str, timestamp: int, body: bytes) -> str:

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from jsonschema import Draft202012Validator, SchemaError
 
+from botbuilder.analysis.secret import webhook_secret_allowed
 from botbuilder.models.choices import EndReason
 
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -265,8 +266,12 @@ class AnalysisPlan(models.Model):
                 },
                 code="invalid_end_reasons",
             )
-        if self.webhook_url and not self.webhook_secret_env:
+        if self.webhook_url and not webhook_secret_allowed(self.webhook_secret_env):
             raise ValidationError(
-                {"webhook_secret_env": "Name the variable holding the signing secret."},
-                code="missing_secret",
+                {
+                    "webhook_secret_env": "Name an environment variable listed in "
+                    "ANALYSIS_WEBHOOK_SECRET_ENVS on the server; it holds the signing "
+                    "secret."
+                },
+                code="secret_not_allowed",
             )

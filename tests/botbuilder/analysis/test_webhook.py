@@ -191,3 +191,14 @@ def test_secret_variable_must_be_allowed(receiver, monkeypatch):
 def test_backoff_doubles_and_is_capped():
     assert [backoff_s(n) for n in (1, 2, 3, 4)] == [5, 10, 20, 40]
     assert backoff_s(30) == 3600
+
+
+@pytest.mark.django_db
+def test_malformed_whsec_secret_is_a_clear_failure(allowed, receiver, monkeypatch):
+    monkeypatch.setenv("TRIAGE_SECRET", "whsec_not*base64")
+    server = receiver((200, 0))
+    delivery = _delivery(server.url)
+    assert webhook_deliver(delivery_id=delivery.pk) == "failed"
+    delivery.refresh_from_db()
+    assert "not base64" in delivery.error and "not*base64" not in delivery.error
+    assert server.requests == []
