@@ -33,6 +33,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/admin/  (Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py realtime_engine & \
+	$(BIN)/python manage.py analysis_worker & \
 	$(BIN)/python -m botbuilder.serve -b $(HOST) -p $(PORT) botbuilder.asgi:application
 
 test: install-dev

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "botbuilder",
     "realtime",
 ]
@@ -209,3 +211,20 @@ SESSION_SWEEP_INTERVAL_S = env.float("SESSION_SWEEP_INTERVAL_S", default=30.0)
 # --- Transcripts ------------------------------------------------------------------------
 # purge_sessions keeps sessions whose bot was deleted for this many days.
 SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)
+
+# --- Post-call analysis and the end-of-call webhook ----------------------------------
+# Background jobs live in the database (django-tasks with django-tasks-db); `manage.py
+# analysis_worker` runs them (make run starts it).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+# Environment variables an end-of-call webhook may take its signing secret from.
+ANALYSIS_WEBHOOK_SECRET_ENVS = env.list("ANALYSIS_WEBHOOK_SECRET_ENVS", default=[])
+# Seconds the analysis may take (one Realtime text session) before it counts as failed.
+ANALYSIS_TIMEOUT_S = env.int("ANALYSIS_TIMEOUT_S", default=60)
+# Webhook attempts: timeout each, how many at most, first retry delay (doubling after).
+WEBHOOK_TIMEOUT_S = env.float("WEBHOOK_TIMEOUT_S", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_S = env.float("WEBHOOK_RETRY_BASE_S", default=5.0)
+# How this server is reached from outside: the base of links in webhook bodies.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 
 from botbuilder.admin import bot_pages
+from botbuilder.admin.analysis import AnalysisPlanInline
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.catalogue import realtime_model
 from botbuilder.models import Bot
@@ -60,7 +61,7 @@ class BotAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("voice", "connection")
     formfield_overrides = PRETTY_JSON_OVERRIDES
-    inlines = (KnowledgeInline, ToolInline)
+    inlines = (KnowledgeInline, ToolInline, AnalysisPlanInline)
     actions = ("duplicate_bots", "export_bots", "move_to_successor_model")
     view_on_site = False
     readonly_fields = ("created_at", "updated_at")

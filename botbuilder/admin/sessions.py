@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from botbuilder.admin.analysis import SessionAnalysisAdminMixin
 from botbuilder.exports.admin_views import export_sessions_action, session_export_urls
 from botbuilder.exports.retention import session_purge_at
 from botbuilder.models import Session, TranscriptItem
@@ -45,7 +46,7 @@ class TranscriptInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "bot_name",
         "channel",

@@ -70,6 +70,7 @@ class SessionData:
     cost_lines: list[dict[str, Any]] = field(default_factory=list)  # pricing.cost_lines
     turn_count: int = 0
     recording: str = ""
+    analysis: dict[str, Any] | None = None  # post-call analysis, when there is one
 
     @property
     def instructions(self) -> str | None:

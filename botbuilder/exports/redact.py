@@ -154,4 +154,5 @@ def redact_session(session: SessionData) -> SessionData:
         variables=redact_value(session.variables),
         config_snapshot=redact_value(session.config_snapshot),
         end_detail=redact_text(session.end_detail),
+        analysis=redact_value(session.analysis),
     )

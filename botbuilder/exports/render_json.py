@@ -26,7 +26,7 @@ def _sorted_keys(value: Any) -> Any:
 
 def session_dict(session: SessionData) -> dict[str, Any]:
     """Session metadata as JSON-ready values (no items)."""
-    return {
+    out = {
         "format": FORMAT_VERSION,
         "id": session.id,
         "bot": {"slug": session.bot_slug or None, "name": session.bot_name},
@@ -49,6 +49,9 @@ def session_dict(session: SessionData) -> dict[str, Any]:
         "recording": session.recording or None,
         "config_snapshot": _sorted_keys(session.config_snapshot),
     }
+    if session.analysis is not None:
+        out["analysis"] = _sorted_keys(session.analysis)
+    return out
 
 
 def item_dict(item: ItemData) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from botbuilder.analysis.payload import analysis_dict, session_analysis
 from botbuilder.exports.data import ItemData, SessionData
 from botbuilder.models import Session, TranscriptItem
 
@@ -50,6 +51,7 @@ def session_data(*, session: Session) -> SessionData:
         cost_lines=session.cost_lines if isinstance(session.cost_lines, list) else [],
         turn_count=session.turn_count,
         recording=session.recording.name or "",
+        analysis=analysis_dict(session_analysis(session)),
     )
 
 
@@ -83,7 +85,7 @@ def sessions_for_export(
     until: datetime | None = None,
 ) -> QuerySet[Session]:
     """Sessions to export, oldest first: optionally one bot's, started in [since, until)."""
-    qs = Session.objects.select_related("bot").order_by("started_at", "pk")
+    qs = Session.objects.select_related("bot", "analysis").order_by("started_at", "pk")
     if bot_slug:
         qs = qs.filter(bot__slug=bot_slug)
     if since is not None:

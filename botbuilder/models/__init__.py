@@ -1,3 +1,9 @@
+from botbuilder.models.analysis import (
+    AnalysisCriterion,
+    AnalysisDataField,
+    AnalysisPlan,
+)
+from botbuilder.models.analysis_results import SessionAnalysis, WebhookDelivery
 from botbuilder.models.bot import Bot
 from botbuilder.models.connection import Connection
 from botbuilder.models.knowledge import KnowledgeSnippet
@@ -6,11 +12,16 @@ from botbuilder.models.tool import Tool
 from botbuilder.models.voice import Voice
 
 __all__ = [
+    "AnalysisCriterion",
+    "AnalysisDataField",
+    "AnalysisPlan",
     "Bot",
     "Connection",
     "KnowledgeSnippet",
     "Session",
+    "SessionAnalysis",
     "Tool",
     "TranscriptItem",
     "Voice",
+    "WebhookDelivery",
 ]

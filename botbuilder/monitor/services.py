@@ -5,8 +5,10 @@ import time
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 from django.utils import timezone
 
+from botbuilder.analysis.services import session_after_end
 from botbuilder.models import Session
 from botbuilder.models.choices import EndReason, SessionStatus
 from realtime.monitoring import publish
@@ -52,6 +54,8 @@ def session_mark_stale_ended(*, session: Session) -> bool:
     if not updated:
         return False
     logger.warning("Session %s had no live worker; marked ended by admin", session.pk)
+    # Post-call analysis and the end-of-call webhook, as for any ended session.
+    transaction.on_commit(lambda: session_after_end(session_id=session.pk), robust=True)
     async_to_sync(publish)(
         get_channel_layer(),
         session.group_name,

@@ -4,11 +4,13 @@ import logging
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views import View
 
+from botbuilder.analysis.payload import analysis_dict, session_analysis
 from botbuilder.models import Session
 from botbuilder.models.choices import SessionStatus
 from botbuilder.monitor import selectors, services
@@ -79,8 +81,22 @@ class SessionWatchView(MonitorView):
             summary=selectors.session_summary(session=session),
             items=selectors.session_transcript_events(session=session),
             is_active=session.status == SessionStatus.ACTIVE,
+            analysis=session_analysis(session),
         )
         return TemplateResponse(request, "monitor/session.html", context)
+
+
+class SessionAnalysisView(MonitorView):
+    """GET: the session's post-call analysis as JSON (the watch page polls it after the end)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, session_id):
+        session = get_object_or_404(Session, pk=session_id)
+        return JsonResponse(
+            {"analysis": analysis_dict(session_analysis(session))},
+            json_dumps_params={"ensure_ascii": False},
+        )
 
 
 class SessionEndView(MonitorView):
@@ -127,5 +143,10 @@ def monitor_urls(admin_site: admin.AdminSite) -> tuple[list[URLPattern], str]:
         path("", admin_view(LiveSessionsView), name="sessions"),
         path("<uuid:session_id>/", admin_view(SessionWatchView), name="session"),
         path("<uuid:session_id>/end/", admin_view(SessionEndView), name="session_end"),
+        path(
+            "<uuid:session_id>/analysis/",
+            admin_view(SessionAnalysisView),
+            name="session_analysis",
+        ),
     ]
     return patterns, "monitor"

@@ -10,8 +10,16 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from botbuilder import demo
-from botbuilder.models import Bot, KnowledgeSnippet, Tool, Voice
+from botbuilder import demo, demo_clinic
+from botbuilder.models import (
+    AnalysisCriterion,
+    AnalysisDataField,
+    AnalysisPlan,
+    Bot,
+    KnowledgeSnippet,
+    Tool,
+    Voice,
+)
 
 
 def _noop(line: str) -> None:
@@ -56,4 +64,46 @@ def demo_seed(*, say: Callable[[str], None] = _noop) -> Bot:
     )
     bot.knowledge.set(snippets)
     bot.tools.set(tools)
+    return bot
+
+
+@transaction.atomic
+def demo_clinic_seed(*, say: Callable[[str], None] = _noop) -> Bot:
+    """Create whatever of the clinic triage demo is missing and return its bot."""
+    bot = Bot.objects.filter(slug=demo_clinic.CLINIC_BOT_SLUG).first()
+    if bot is not None:
+        say(f"Demo bot {bot.name} exists; left unchanged.")
+        return bot
+    snippets = [
+        KnowledgeSnippet.objects.filter(title=values["title"]).first()
+        or _create(KnowledgeSnippet, values, say, values["title"])
+        for values in demo_clinic.SNIPPETS
+    ]
+    tools = [
+        Tool.objects.filter(name=values["name"]).first()
+        or _create(Tool, values, say, values["name"])
+        for values in demo_clinic.TOOLS
+    ]
+    tools += list(Tool.objects.filter(name__in=demo_clinic.SHARED_TOOLS))
+    voice = Voice.objects.filter(name=demo_clinic.CLINIC_VOICE).first()
+    bot = _create(
+        Bot, {**demo_clinic.BOT, "voice": voice}, say, demo_clinic.BOT["name"]
+    )
+    bot.knowledge.set(snippets)
+    bot.tools.set(tools)
+    fields = [
+        AnalysisDataField.objects.filter(name=values["name"]).first()
+        or _create(AnalysisDataField, values, say, values["name"])
+        for values in demo_clinic.DATA_FIELDS
+    ]
+    criteria = [
+        AnalysisCriterion.objects.filter(name=values["name"]).first()
+        or _create(AnalysisCriterion, values, say, values["name"])
+        for values in demo_clinic.CRITERIA
+    ]
+    plan = _create(
+        AnalysisPlan, {**demo_clinic.PLAN, "bot": bot}, say, "for the clinic"
+    )
+    plan.data_fields.set(fields)
+    plan.criteria.set(criteria)
     return bot

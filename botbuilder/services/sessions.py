@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from botbuilder.analysis.services import session_after_end
 from botbuilder.assembly import Assembly, Snapshot
 from botbuilder.exports.recordings import session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
@@ -150,6 +151,11 @@ def session_end(*, session_id: Any, status: str, reason: str, detail: str = "") 
         updated = Session.objects.filter(pk=session_id, ended_at__isnull=True).update(
             ended_at=timezone.now(), status=status, end_reason=reason, end_detail=detail
         )
+        if updated:
+            # Post-call analysis and the end-of-call webhook (botbuilder/analysis).
+            transaction.on_commit(
+                lambda: session_after_end(session_id=session_id), robust=True
+            )
     if not updated:
         logger.info("Session %s had already ended", session_id)
     return bool(updated)

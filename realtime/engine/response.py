@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from botbuilder.catalogue import in_reasoning_family
+from realtime.engine import analysis
 from realtime.engine.answer import Plan, plan_response
 from realtime.engine.audio_out import AudioOutMixin
 from realtime.engine.calls import PREAMBLE, with_parallel_calls
@@ -99,14 +100,22 @@ class Response(AudioOutMixin):
         try:
             await self._await_transcripts()
             loop = asyncio.get_running_loop()
-            plan = await loop.run_in_executor(
-                self.session.executor,
-                plan_response,
-                self.session.config,
-                self._context(),
-                self.params.get("instructions"),
-            )
-            plan = with_parallel_calls(self.session.config, self._context(), plan)
+            forced = analysis.forced_tool(self.params, self.session.config)
+            if (
+                forced is not None
+            ):  # a judge's forced call (realtime/engine/analysis.py)
+                plan = await loop.run_in_executor(
+                    self.session.executor, analysis.forced_plan, forced, self._context()
+                )
+            else:
+                plan = await loop.run_in_executor(
+                    self.session.executor,
+                    plan_response,
+                    self.session.config,
+                    self._context(),
+                    self.params.get("instructions"),
+                )
+                plan = with_parallel_calls(self.session.config, self._context(), plan)
             self.session.last_plan = plan
             # gpt-realtime-2 family models say a preamble before their tool calls.
             if plan.calls and in_reasoning_family(self.session.config.get("model", "")):

@@ -1,6 +1,10 @@
 // Live transcript of one session. The monitor websocket sends the stored items first
 // (`monitor.history`), then the relay's live events for this session, from any worker.
 const RECONNECT_DELAY_MS = 3000;
+// After the end, ask for the post-call analysis this often, this many times at most.
+const ANALYSIS_POLL_MS = 2000;
+const ANALYSIS_POLL_MAX = 90;
+const ANALYSIS_FINAL = new Set(["done", "failed", "skipped"]);
 
 const root = document.getElementById("monitor-session");
 const list = document.getElementById("monitor-transcript");
@@ -44,7 +48,43 @@ function showPartials() {
   partial.textContent = [...partials.values()].map((p) => `${p.role}: ${p.text}`).join("  ·  ");
 }
 
+function showAnalysis(analysis) {
+  const section = document.getElementById("monitor-analysis");
+  section.hidden = false;
+  document.getElementById("monitor-analysis-status").textContent = analysis.status;
+  const verdict = analysis.status === "done"
+    ? `${analysis.successful ? "Successful" : "Unsuccessful"}${analysis.flagged ? " · Flagged for review" : ""}`
+    : analysis.error;
+  document.getElementById("monitor-analysis-verdict").textContent = verdict ?? "";
+  document.getElementById("monitor-analysis-summary").textContent = analysis.summary ?? "";
+  const data = document.getElementById("monitor-analysis-data");
+  data.replaceChildren();
+  for (const [name, value] of Object.entries(analysis.data ?? {})) {
+    const dt = document.createElement("dt");
+    const dd = document.createElement("dd");
+    dt.textContent = name;
+    dd.textContent = value === null ? "—" : Array.isArray(value) ? value.join(", ") : String(value);
+    data.append(dt, dd);
+  }
+}
+
+async function pollAnalysis(round = 0) {
+  if (round >= ANALYSIS_POLL_MAX) return;
+  try {
+    const response = await fetch(root.dataset.analysisUrl, { credentials: "same-origin" });
+    const { analysis } = await response.json();
+    if (analysis) showAnalysis(analysis);
+    const noPlan = analysis === null && round >= 3; // queued at the end, or never
+    if (!noPlan && (analysis === null || !ANALYSIS_FINAL.has(analysis.status))) {
+      setTimeout(() => pollAnalysis(round + 1), ANALYSIS_POLL_MS);
+    }
+  } catch {
+    setTimeout(() => pollAnalysis(round + 1), ANALYSIS_POLL_MS);
+  }
+}
+
 function showEnded(event) {
+  if (!ended) pollAnalysis();
   ended = true;
   statusCell.textContent = `${event.status ?? "ended"} (${event.reason ?? "unknown"})`;
   connection.textContent = "This session has ended.";

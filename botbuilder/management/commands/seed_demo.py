@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from botbuilder.services.demo import demo_seed
+from botbuilder.services.demo import demo_clinic_seed, demo_seed
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         lines: list[str] = []
         bot = demo_seed(say=lines.append)
+        clinic = demo_clinic_seed(say=lines.append)
         for line in lines:
             self.stdout.write(line)
         if not any(line.startswith("Created") for line in lines):
@@ -21,5 +22,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo bot ready: {bot.name} (/admin/botbuilder/bot/{bot.pk}/change/)"
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo bot ready: {clinic.name} (/admin/botbuilder/bot/{clinic.pk}/change/)"
             )
         )

@@ -123,6 +123,8 @@ def test_bot_form_saves_with_inline_snippets(staff_client, voice):
             f"{prefix}INITIAL_FORMS": "0",
             f"{prefix}0-{field}": value,
         }
+    # The post-call analysis inline: no plan.
+    data |= {"analysis_plan-TOTAL_FORMS": "0", "analysis_plan-INITIAL_FORMS": "0"}
     response = staff_client.post(reverse("admin:botbuilder_bot_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     from botbuilder.models import Bot
@@ -143,7 +145,7 @@ def test_bot_form_shows_unknown_variable_next_to_the_field(staff_client, bot):
         "greeting": "",
         "voice": bot.voice_id,
     }
-    for prefix in ["Bot_knowledge-", "Bot_tools-"]:
+    for prefix in ["Bot_knowledge-", "Bot_tools-", "analysis_plan-"]:
         data |= {f"{prefix}TOTAL_FORMS": "0", f"{prefix}INITIAL_FORMS": "0"}
     response = staff_client.post(url, data)
     assert response.status_code == 200
@@ -277,7 +279,7 @@ def _change_form_data(staff_client, bot) -> tuple[str, dict]:
     form = staff_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data |= {"voice": bot.voice_id, "variable_defaults": '{"shop_name": "Acme"}'}
-    for prefix in ["Bot_knowledge-", "Bot_tools-"]:
+    for prefix in ["Bot_knowledge-", "Bot_tools-", "analysis_plan-"]:
         data |= {f"{prefix}TOTAL_FORMS": "0", f"{prefix}INITIAL_FORMS": "0"}
     return url, data
 

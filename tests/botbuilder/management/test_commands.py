@@ -23,7 +23,8 @@ def test_seed_demo_twice_gives_the_same_counts():
     second = run("seed_demo")
 
     assert "Created bot Acme Shop support line." in first
-    assert counts[0] == 1 and all(counts)
+    assert "Created bot Riverside Clinic triage line." in first  # the triage demo
+    assert counts[0] == 2 and all(counts)
     assert [m.objects.count() for m in (Bot, KnowledgeSnippet, Tool, Voice)] == counts
     assert "Nothing to create" in second
 
