@@ -1,5 +1,12 @@
 """Django admin for the voice bot builder: one module per area."""
 
+from django.contrib import admin
+
 from botbuilder.admin import bots, connections, knowledge, sessions, tools, voices
 
 __all__ = ["bots", "connections", "knowledge", "sessions", "tools", "voices"]
+
+# --- branding (ux) ---
+admin.site.site_header = "Voice bot builder"
+admin.site.site_title = "Voice bot builder"
+admin.site.index_title = "Bots, sessions and connections"

@@ -69,6 +69,8 @@ class SessionData:
     cost_usd: str = "0"
     turn_count: int = 0
     recording: str = ""
+    engine: str = ""  # which engine answered, in words
+    cost_summary: str = ""  # actual cost, with the estimate for the offline engine
 
     @property
     def instructions(self) -> str | None:

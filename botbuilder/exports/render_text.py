@@ -62,9 +62,11 @@ def _header_lines(session: SessionData) -> list[tuple[str, str]]:
         rows.append(("Caller", session.caller))
     status = session.status + (f" ({session.end_reason})" if session.end_reason else "")
     rows.append(("Status", status))
-    if session.model:
+    if session.engine:
+        rows.append(("Engine", session.engine))
+    elif session.model:
         rows.append(("Model", session.model))
-    rows.append(("Cost", f"${session.cost_usd}"))
+    rows.append(("Cost", session.cost_summary or f"${session.cost_usd}"))
     return rows
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from botbuilder.engines import cost_summary, session_cost, session_engine_label
 from botbuilder.exports.data import ItemData, SessionData
 from botbuilder.models import Session, TranscriptItem
 
@@ -49,6 +50,8 @@ def session_data(*, session: Session) -> SessionData:
         cost_usd=str(session.cost_usd),
         turn_count=session.turn_count,
         recording=session.recording.name or "",
+        engine=session_engine_label(session),
+        cost_summary=cost_summary(session_cost(session)),
     )
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, DecimalField, Value, When
 from django.utils import timezone
 
 from botbuilder.assembly import Assembly, Snapshot
 from botbuilder.exports.recordings import session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
+from botbuilder.models.choices import ConnectionKind
 from botbuilder.pricing import Usage
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ def session_start(
     snapshot: Snapshot,
     assembly: Assembly,
     connection_kind: str = "",
+    engine: str = "",
     session_config: dict[str, Any] | None = None,
 ) -> Session:
     """Create the Session row with the frozen configuration it runs with."""
@@ -61,6 +64,7 @@ def session_start(
         model=snapshot.bot.model,
         voice=snapshot.voice.provider_voice if snapshot.voice else "",
         connection_kind=connection_kind,
+        engine=engine,
         variables=dict(variables),
         config_snapshot={
             "snapshot": snapshot.to_dict(),
@@ -84,7 +88,11 @@ def transcript_append(*, session_id: Any, item: dict[str, Any]) -> None:
 def session_usage_set(
     *, session_id: Any, usage: Usage, cost_usd: Decimal, turn_count: int
 ) -> None:
-    """Record the running usage totals and cost (one UPDATE per response)."""
+    """Record the running usage totals and cost (one UPDATE per response).
+
+    On the offline engine nothing was paid: its cost is stored as 0 (the estimate on the
+    bot's model is computed from the tokens when shown, botbuilder.engines.session_cost).
+    """
     Session.objects.filter(pk=session_id).update(
         text_in_tokens=usage.text_in,
         text_cached_tokens=usage.text_cached,
@@ -92,7 +100,11 @@ def session_usage_set(
         audio_cached_tokens=usage.audio_cached,
         text_out_tokens=usage.text_out,
         audio_out_tokens=usage.audio_out,
-        cost_usd=cost_usd,
+        cost_usd=Case(
+            When(connection_kind=ConnectionKind.OFFLINE, then=Value(Decimal(0))),
+            default=Value(cost_usd),
+            output_field=DecimalField(),
+        ),
         turn_count=turn_count,
     )
 
