@@ -14,7 +14,7 @@ from django.db.models import Case, DecimalField, Value, When
 from django.utils import timezone
 
 from botbuilder.assembly import Assembly, Snapshot
-from botbuilder.exports.recordings import session_recording_save
+from botbuilder.exports.recordings import WAV_HEADER_BYTES, session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
 from botbuilder.models.choices import ConnectionKind
 from botbuilder.pricing import Usage
@@ -110,8 +110,15 @@ def session_usage_set(
 
 
 def session_recording_store(*, session_id: Any, path: str | Path) -> str:
-    """Store the WAV at `path` as the session's recording, then delete `path`."""
+    """Store the WAV at `path` as the session's recording, then delete `path`.
+
+    A WAV without audio (a session that failed before anyone spoke) is not stored: the
+    session then has no recording, and "" is returned.
+    """
     try:
+        if Path(path).stat().st_size <= WAV_HEADER_BYTES:
+            logger.info("Session %s: empty recording not stored", session_id)
+            return ""
         session = Session.objects.get(pk=session_id)
         return session_recording_save(session=session, path=path)
     finally:
