@@ -12,10 +12,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from botbuilder.assembly import UnknownVariableError, assemble
+from botbuilder.engines import engine_label, is_free_engine
 from botbuilder.models import Bot
 from botbuilder.models.choices import EndReason, SessionStatus
 from botbuilder.pricing import price_table
-from botbuilder.selectors import bot_snapshot
+from botbuilder.selectors import bot_snapshot, connection_for_bot
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def instructions_report(bot: Bot) -> dict[str, Any]:
 def preview_config(bot: Bot) -> dict[str, Any]:
     """Everything the page's scripts need, passed to them as JSON (`json_script`)."""
     prices = price_table(bot.model, settings.REALTIME_PRICES)
+    connection = connection_for_bot(bot=bot)
     return {
         "bot": {"id": bot.pk, "name": bot.name, "model": bot.model},
         "wsPath": session_ws_path(bot.pk),
@@ -73,6 +75,10 @@ def preview_config(bot: Bot) -> dict[str, Any]:
         "tokenKinds": [{"key": k, "label": label} for k, label in TOKEN_KINDS],
         "instructions": instructions_report(bot),
         "turnDetection": bot.turn_detection,
+        # Until session.started says which engine answers, the one the settings point at.
+        "engine": engine_label(connection, bot.model),
+        "freeEngine": is_free_engine(connection.kind),
+        "outputModality": bot.output_modality,
         "labels": {
             "status": dict(SessionStatus.choices),
             "reason": dict(EndReason.choices),
@@ -86,7 +92,9 @@ def preview_view(
     """Staff with the "view bot" permission talk to the bot; unknown bots are a 404."""
     if not request.user.has_perm("botbuilder.view_bot"):
         raise PermissionDenied
-    bot = get_object_or_404(Bot.objects.select_related("voice"), pk=bot_id)
+    bot = get_object_or_404(
+        Bot.objects.select_related("voice", "connection"), pk=bot_id
+    )
     config = preview_config(bot)
     context = {
         **admin_site.each_context(request),
