@@ -11,6 +11,7 @@ from botbuilder.admin.session_page import (
     session_page_context,
     session_page_urls,
 )
+from botbuilder.dashboard.views import dashboard_urls
 from botbuilder.engines import cost_summary, session_cost, session_engine_label
 from botbuilder.exports.admin_views import export_sessions_action, session_export_urls
 from botbuilder.exports.retention import session_purge_at
@@ -95,6 +96,7 @@ class SessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return (
             session_export_urls(self.admin_site)
             + session_page_urls(self.admin_site)
+            + dashboard_urls(self.admin_site)
             + super().get_urls()
         )
 
