@@ -12,7 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH_PX, HEIGHT_PX = 720, 220
-LEFT_PX, RIGHT_PX, TOP_PX, BOTTOM_PX = 56, 12, 12, 28
+LEFT_PX, RIGHT_PX, TOP_PX, BOTTOM_PX = 72, 12, 12, 28
+Y_TICKS = 4  # grid lines above zero
 # Colour-blind-safe palette (Okabe–Ito), one colour per series in order.
 PALETTE = (
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
@@ -35,24 +36,26 @@ class Chart:
     empty: bool
 
 
-def _nice_max(value: float) -> float:
-    """The smallest 1/2/5 × 10^n at or above `value` (1 for nothing)."""
+def _nice_max(value: float, *, integer: bool = False) -> float:
+    """The axis top: Y_TICKS steps of 1, 2, 2.5 or 5 × 10^n at or above `value`; whole
+    steps of at least 1 for counts."""
     if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+        return float(Y_TICKS)
+    raw_step = max(value / Y_TICKS, 1) if integer else value / Y_TICKS
+    power = 10 ** math.floor(math.log10(raw_step))
+    for step in (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10):
+        if raw_step <= step * power:
+            return step * power * Y_TICKS
+    return 10 * power * Y_TICKS
 
 
 def _frame(days: Sequence[date], top: float, fmt: Callable[[float], str]) -> list[str]:
     plot_w = WIDTH_PX - LEFT_PX - RIGHT_PX
     plot_h = HEIGHT_PX - TOP_PX - BOTTOM_PX
     parts = []
-    for i in range(5):
-        value = top * i / 4
-        y = TOP_PX + plot_h - plot_h * i / 4
+    for i in range(Y_TICKS + 1):
+        value = top * i / Y_TICKS
+        y = TOP_PX + plot_h - plot_h * i / Y_TICKS
         parts.append(
             f'<line class="grid" x1="{LEFT_PX}" x2="{LEFT_PX + plot_w}" '
             f'y1="{y:.1f}" y2="{y:.1f}"/>'
@@ -89,12 +92,12 @@ def _coloured(series: Sequence[Series]) -> list[Series]:
 
 def bar_chart(
     *, days: Sequence[date], series: Sequence[Series], fmt: Callable[[float], str],
-    label: str,
+    label: str, integer: bool = False,
 ) -> Chart:  # fmt: skip
     """Bars per day, the series stacked in order; each bar segment has a tooltip."""
     series = _coloured(series)
     totals = [sum(s.values.get(d, 0) for s in series) for d in days]
-    top = _nice_max(max(totals, default=0))
+    top = _nice_max(max(totals, default=0), integer=integer)
     plot_w = WIDTH_PX - LEFT_PX - RIGHT_PX
     plot_h = HEIGHT_PX - TOP_PX - BOTTOM_PX
     slot = plot_w / max(1, len(days))

@@ -89,9 +89,12 @@ def dashboard_charts(flt: DashboardFilter) -> dict:
     cost = daily_cost(flt=flt, prices=settings.REALTIME_PRICES)
     latency = daily_latency(flt=flt)
     success = daily_success_rate(flt=flt)
+    # One colour per bot on every chart of the page.
+    names = sorted({*cost.actual, *cost.estimate, *latency})
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
     latency_series = []
-    for i, (bot, per_day) in enumerate(sorted(latency.items())):
-        colour = PALETTE[i % len(PALETTE)]
+    for bot, per_day in sorted(latency.items()):
+        colour = colours[bot]
         latency_series += [
             Series(f"{bot} p50", {d: p.p50 for d, p in per_day.items()}, False, colour),
             Series(f"{bot} p95", {d: p.p95 for d, p in per_day.items()}, True, colour),
@@ -99,7 +102,7 @@ def dashboard_charts(flt: DashboardFilter) -> dict:
 
     def per_bot(costs: dict[str, dict[date, Decimal]]) -> list[Series]:
         return [
-            Series(bot, {d: float(v) for d, v in per_day.items()})
+            Series(bot, {d: float(v) for d, v in per_day.items()}, colour=colours[bot])
             for bot, per_day in sorted(costs.items())
         ]
 
@@ -111,7 +114,7 @@ def dashboard_charts(flt: DashboardFilter) -> dict:
     return {
         "sessions_chart": bar_chart(
             days=days, series=[Series("Sessions", activity.sessions)], fmt=_count,
-            label="Sessions per day",
+            label="Sessions per day", integer=True,
         ),
         "minutes_chart": bar_chart(
             days=days, series=[Series("Minutes", activity.minutes, colour=PALETTE[2])],
