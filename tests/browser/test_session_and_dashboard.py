@@ -6,24 +6,47 @@ import sys
 
 import pytest
 
-from tests.browser.harness import REPO_DIR
+from tests.browser.harness import REPO_DIR, free_port
+from tests.browser.test_preview_page import open_preview, page_state, wait_for
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def stored(preview_server) -> dict:
-    """A recorded session and a week of history on the shared server."""
+def ux_setup(server, *args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "tests.browser.ux_setup"],
+        [sys.executable, "-m", "tests.browser.ux_setup", *args],
         cwd=REPO_DIR,
-        env=preview_server.env,
+        env=server.env,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def stored(preview_server) -> dict:
+    """A recorded session and a week of history on the shared server."""
+    return ux_setup(preview_server, "history")
+
+
+@pytest.fixture
+def echo_url():
+    """The echo upstream (bench/echo_upstream.py) in a process of its own."""
+    port = free_port()
+    echo = subprocess.Popen(
+        [sys.executable, "-m", "bench.echo_upstream", "--port", str(port)],
+        cwd=REPO_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "echo upstream on" in echo.stdout.readline()
+        yield f"ws://127.0.0.1:{port}/v1"
+    finally:
+        echo.terminate()
+        echo.wait(timeout=10)
 
 
 def console_errors(page) -> list[str]:
@@ -124,3 +147,44 @@ def test_preview_names_the_engine_from_session_started(
     assert page.locator("#pv-cost-actual").is_visible()
     screenshot(page, "preview-engine")
     page.click("#pv-stop")
+
+
+def test_text_only_bot_is_not_played(preview_server, echo_url, launch_browser, speech):
+    bot_id = ux_setup(preview_server, "text-bot", echo_url)["bot_id"]
+    _, page = launch_browser(speech.build(("pause", 0.5)), preview_server)
+    open_preview(page, preview_server, bot_id)
+    page.select_option("#pv-mode", "text")
+    page.click("#pv-start")
+    wait_for(page, "s.status === 'live'", 15, "session.started")
+    page.fill("#pv-text", "hello")
+    page.press("#pv-text", "Enter")
+    wait_for(page, "s.assistantTexts.some(t => /You said/.test(t))", 15, "the reply")
+    wait_for(page, "s.audioFramesReceived > 0", 15, "the echo's audio frame")
+    page.click("#pv-stop")
+    wait_for(page, "s.ended !== null", 15, "session.ended")
+    state = page_state(page)
+    assert state["samplesPlayed"] == 0 and state["playedItems"] == []
+
+
+def test_failed_session_banner_is_not_green(preview_server, launch_browser, speech):
+    bot_id = ux_setup(preview_server, "broken-bot")["bot_id"]
+    _, page = launch_browser(speech.build(("pause", 0.5)), preview_server)
+    open_preview(page, preview_server, bot_id)
+    page.select_option("#pv-mode", "text")
+    page.click("#pv-start")
+    banner = page.locator("#pv-ended[data-status='failed']")
+    banner.wait_for(timeout=20_000)
+    colour = banner.evaluate("el => getComputedStyle(el).backgroundColor")
+    success = page.evaluate(
+        """() => { const probe = document.createElement('div');
+        probe.style.background = 'var(--message-success-bg)';
+        document.body.append(probe);
+        return getComputedStyle(probe).backgroundColor; }"""
+    )
+    error = page.evaluate(
+        """() => { const probe = document.createElement('div');
+        probe.style.background = 'var(--message-error-bg)';
+        document.body.append(probe);
+        return getComputedStyle(probe).backgroundColor; }"""
+    )
+    assert colour == error != success

@@ -1,13 +1,16 @@
-"""Stored sessions for the session-page and dashboard browser tests.
+"""Data for the session-page, dashboard and preview browser tests.
 
-Run as `python -m tests.browser.ux_setup` in the daphne process's environment (see
-`LiveServer.env`); prints JSON: the recorded session's id and the days it spans.
+Run as `python -m tests.browser.ux_setup <command>` in the daphne process's environment
+(see `LiveServer.env`); prints JSON. `history`: a recorded session and a week of sessions
+(its id and the days they span); `text-bot URL`: a text-only bot whose model is at URL;
+`broken-bot`: a bot whose model server does not answer.
 """
 
 import io
 import json
 import math
 import os
+import sys
 import wave
 from datetime import timedelta
 from decimal import Decimal
@@ -97,11 +100,33 @@ def history() -> dict:
     }
 
 
-def main() -> None:
+def compatible_bot(slug: str, url: str, **fields) -> dict:
+    """A bot that waits for the caller, its model an OpenAI-compatible server at `url`."""
+    from botbuilder.models import Bot, Connection
+
+    connection, _ = Connection.objects.update_or_create(
+        name=slug, defaults={"kind": "compatible", "base_url": url}
+    )
+    bot, _ = Bot.objects.update_or_create(
+        slug=slug,
+        defaults={"name": slug, "instructions": "Echo.", "greeting_mode": "wait",
+                  "connection": connection, **fields},
+    )  # fmt: skip
+    return {"bot_id": bot.pk}
+
+
+def main(command: str = "history", *args: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "botbuilder.settings")
     django.setup()
-    print(json.dumps(history()))
+    if command == "text-bot":
+        result = compatible_bot("text-only-echo", args[0], output_modality="text")
+    elif command == "broken-bot":
+        # Port 9 (discard) has no listener on the test machine: the connection fails.
+        result = compatible_bot("broken-model", "ws://127.0.0.1:9/v1")
+    else:
+        result = history()
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:])
