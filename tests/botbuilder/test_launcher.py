@@ -1,5 +1,6 @@
 """`manage.py runall` / `make run`: busy ports refused, ready only when all answer, clean stop."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -118,3 +119,28 @@ def test_launcher_stops_everything_when_one_process_dies():
         launcher.kill()
     assert "The task worker stopped unexpectedly" in launcher.stdout.read()
     assert not port_answers("127.0.0.1", port)
+
+
+def test_make_run_refuses_a_busy_port_with_one_clear_line(held_port, tmp_path):
+    """The documented command itself, on a database of its own."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    result = subprocess.run(
+        ["make", "run", f"PORT={free_port()}", f"ENGINE_PORT={held_port}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "Serving on" not in result.stdout
+    ours = [line for line in result.stderr.splitlines() if "already in use" in line]
+    assert ours == [
+        f"Port {held_port} on 127.0.0.1 is already in use, so the offline engine "
+        "cannot start: stop whatever uses it or choose another port."
+    ]
+    assert "Traceback" not in result.stderr
