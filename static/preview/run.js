@@ -230,7 +230,9 @@ export class PreviewRun {
     };
     const parts = [];
     if (msg.admin_url) parts.push(link("Open the stored session", msg.admin_url));
-    const exports = Object.entries(msg.exports || {});
+    // Nothing went either way: the recording would be an empty file, so it is not offered.
+    const silent = state.audioFramesReceived === 0 && state.framesSent === 0;
+    const exports = Object.entries(msg.exports || {}).filter(([format]) => !(format === "wav" && silent));
     if (exports.length) {
       const span = document.createElement("span");
       span.className = "pv-exports";

@@ -188,3 +188,6 @@ def test_failed_session_banner_is_not_green(preview_server, launch_browser, spee
         return getComputedStyle(probe).backgroundColor; }"""
     )
     assert colour == error != success
+    # The bot records, but nothing was said: no recording is offered.
+    links = page.locator("#pv-ended-links").inner_text()
+    assert "TXT" in links and "WAV" not in links

@@ -122,7 +122,9 @@ def main(command: str = "history", *args: str) -> None:
         result = compatible_bot("text-only-echo", args[0], output_modality="text")
     elif command == "broken-bot":
         # Port 9 (discard) has no listener on the test machine: the connection fails.
-        result = compatible_bot("broken-model", "ws://127.0.0.1:9/v1")
+        result = compatible_bot(
+            "broken-model", "ws://127.0.0.1:9/v1", record_audio=True
+        )
     else:
         result = history()
     print(json.dumps(result))
