@@ -95,6 +95,7 @@ def history() -> dict:
                     )  # fmt: skip
     return {
         "session_id": str(recorded.pk),
+        "bot_ids": [bot.pk for bot in bots],
         "since": (now - timedelta(days=6)).date().isoformat(),
         "until": now.date().isoformat(),
     }
