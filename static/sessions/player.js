@@ -28,13 +28,22 @@ function highlight() {
 
 if (audio) {
   lines.sort((a, b) => a.start - b.start);
+  const playFrom = (line) => {
+    audio.currentTime = line.start;
+    audio.play().catch(() => {}); // autoplay refused: the position is still set
+    highlight();
+  };
   for (const line of lines) {
     line.el.title = "Play from here";
+    line.el.tabIndex = 0; // reachable from the keyboard: Enter or Space plays
     line.el.addEventListener("click", (event) => {
       if (event.target.closest("pre, a")) return; // let people select tool JSON
-      audio.currentTime = line.start;
-      audio.play().catch(() => {}); // autoplay refused: the position is still set
-      highlight();
+      playFrom(line);
+    });
+    line.el.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      playFrom(line);
     });
   }
   for (const name of ["timeupdate", "seeked", "play"]) audio.addEventListener(name, highlight);

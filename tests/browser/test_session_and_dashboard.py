@@ -93,6 +93,12 @@ def test_session_page_shows_the_conversation_first_and_seeks_the_recording(
     page.wait_for_function(
         "document.querySelector('.ss-line.ss-playing')?.dataset.seq === '1'"
     )
+    # From the keyboard: Enter on the tool call's line plays from 5.2 s.
+    lines.nth(2).focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate(
+        "document.getElementById('ss-audio').currentTime"
+    ) == pytest.approx(5.2, abs=0.3)
     screenshot(page, "session")
     assert errors == []
 
