@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The offline engine's port; empty = OFFLINE_ENGINE_PORT from the environment/.env (8765).
+ENGINE_PORT ?=
 
 .PHONY: run test install install-dev lint
 
@@ -30,11 +32,8 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/admin/  (Ctrl-C stops everything)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python manage.py realtime_engine & \
-	$(BIN)/python manage.py analysis_worker & \
-	$(BIN)/python -m botbuilder.serve -b $(HOST) -p $(PORT) botbuilder.asgi:application
+	@$(BIN)/python manage.py runall --host $(HOST) --port $(PORT) \
+		$(if $(ENGINE_PORT),--engine-port $(ENGINE_PORT))
 
 test: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,5 +1,7 @@
 """Django admin for the voice bot builder: one module per area."""
 
+from django.contrib import admin
+
 from botbuilder.admin import (
     analysis,
     bots,
@@ -19,3 +21,8 @@ __all__ = [
     "tools",
     "voices",
 ]
+
+# --- branding (ux) ---
+admin.site.site_header = "Voice bot builder"
+admin.site.site_title = "Voice bot builder"
+admin.site.index_title = "Bots, sessions and connections"

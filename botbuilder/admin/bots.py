@@ -7,15 +7,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from botbuilder.admin import bot_pages
 from botbuilder.admin.analysis import AnalysisPlanInline
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.catalogue import realtime_model
 from botbuilder.models import Bot
-from botbuilder.preview.views import preview_urls
+from botbuilder.preview.views import PREVIEW_URL_NAME, preview_urls
 from botbuilder.services.bot_transfer import bot_export, bots_export
 from botbuilder.services.bots import bot_duplicate
 from botbuilder.services.model_moves import bot_move_to_successor
@@ -55,6 +56,7 @@ class BotAdmin(admin.ModelAdmin):
         "snippet_count",
         "tool_count",
         "updated_at",
+        "preview_link",
     )
     list_filter = ("is_active", "model", "voice")
     search_fields = ("name", "slug", "instructions")
@@ -181,6 +183,11 @@ class BotAdmin(admin.ModelAdmin):
     @admin.display(description="tools", ordering="tool_total")
     def tool_count(self, obj: Bot) -> int:
         return obj.tool_total
+
+    @admin.display(description="preview")
+    def preview_link(self, obj: Bot) -> str:
+        url = reverse(f"admin:{PREVIEW_URL_NAME}", args=[obj.pk])
+        return format_html('<a class="button" href="{}">Preview</a>', url)
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"

@@ -3,26 +3,21 @@
 import json
 
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from botbuilder.admin.analysis import SessionAnalysisAdminMixin
+from botbuilder.admin.session_page import (
+    format_duration,
+    session_page_context,
+    session_page_urls,
+)
+from botbuilder.dashboard.views import dashboard_urls
+from botbuilder.engines import cost_summary, session_cost, session_engine_label
 from botbuilder.exports.admin_views import export_sessions_action, session_export_urls
 from botbuilder.exports.retention import session_purge_at
 from botbuilder.models import Session, TranscriptItem
-
-TRANSCRIPT_FIELDS = (
-    "seq",
-    "started_ms",
-    "role",
-    "kind",
-    "text",
-    "heard_text",
-    "interrupted",
-    "tool_name",
-    "tool_status",
-    "latency_ms",
-)
 
 
 class ReadOnlyMixin:
@@ -35,16 +30,6 @@ class ReadOnlyMixin:
         return False
 
 
-class TranscriptInline(ReadOnlyMixin, admin.TabularInline):
-    model = TranscriptItem
-    fields = TRANSCRIPT_FIELDS
-    readonly_fields = TRANSCRIPT_FIELDS
-    ordering = ("seq",)
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "transcript"
-
-
 @admin.register(Session)
 class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
@@ -55,16 +40,18 @@ class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
         "status",
         "end_reason",
         "turn_count",
-        "cost_usd",
+        "cost_display",
         "started_by",
     )
     list_filter = ("status", "channel", "bot")
     list_select_related = ("started_by",)
     date_hierarchy = "started_at"
     search_fields = ("bot_name", "id", "items__text")
-    inlines = (TranscriptInline,)
     actions = [export_sessions_action]
-    change_form_template = "admin/botbuilder/session/export_change_form.html"
+    # The conversation comes first, then these fields; the configuration last, collapsed.
+    change_form_template = "admin/botbuilder/session/change_form.html"
+    # The session's absolute URL is this page: "View on site" would link to itself.
+    view_on_site = False
     fieldsets = (
         (
             None,
@@ -77,33 +64,60 @@ class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
                     ("status", "end_reason"),
                     "end_detail",
                     "purged_after",
-                    "recording",
                 )
             },
         ),
-        ("Model", {"fields": (("model", "voice", "connection_kind"), "variables")}),
+        (
+            "Model",
+            {"fields": (("engine_display", "model", "voice"), "variables")},
+        ),
         (
             "Usage",
             {
                 "fields": (
-                    ("turn_count", "cost_usd"),
+                    ("turn_count", "cost_display"),
                     ("text_in_tokens", "text_cached_tokens", "text_out_tokens"),
                     ("audio_in_tokens", "audio_cached_tokens", "audio_out_tokens"),
                     "cost_lines_display",
                 )
             },
         ),
-        ("Configuration sent to the model", {"fields": ("config_pretty",)}),
+        (
+            "Configuration sent to the model",
+            {"fields": ("config_pretty",), "classes": ("collapse",)},
+        ),
     )
     readonly_fields = (
         "duration_display",
         "purged_after",
         "config_pretty",
+        "engine_display",
+        "cost_display",
         "cost_lines_display",
     )
 
     def get_urls(self):
-        return session_export_urls(self.admin_site) + super().get_urls()
+        return (
+            session_export_urls(self.admin_site)
+            + session_page_urls(self.admin_site)
+            + dashboard_urls(self.admin_site)
+            + super().get_urls()
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        session = self.get_object(request, object_id)
+        extra = session_page_context(session=session) if session is not None else {}
+        return super().change_view(
+            request, object_id, form_url, {**extra, **(extra_context or {})}
+        )
+
+    @admin.display(description="engine")
+    def engine_display(self, obj: Session) -> str:
+        return session_engine_label(obj)
+
+    @admin.display(description="cost", ordering="cost_usd")
+    def cost_display(self, obj: Session) -> str:
+        return cost_summary(session_cost(obj))
 
     @admin.display(description="cost by line")
     def cost_lines_display(self, obj: Session) -> str:
@@ -129,14 +143,14 @@ class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description="duration")
     def duration_display(self, obj: Session) -> str:
-        if obj.duration is None:
-            return "—"
-        minutes, seconds = divmod(int(obj.duration.total_seconds()), 60)
-        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+        return format_duration(obj.duration)
 
     @admin.display(description="purged after")
-    def purged_after(self, obj: Session):
-        return session_purge_at(obj) or "—"
+    def purged_after(self, obj: Session) -> str:
+        purge_at = session_purge_at(obj)
+        if purge_at is None:
+            return "—"
+        return f"{timezone.localtime(purge_at):%Y-%m-%d %H:%M %Z}"
 
     @admin.display(description="config snapshot")
     def config_pretty(self, obj: Session) -> str:

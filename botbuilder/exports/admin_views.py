@@ -24,6 +24,7 @@ from botbuilder.exports.formats import (
     WAV_CONTENT_TYPE,
     WAV_FORMAT,
 )
+from botbuilder.exports.recordings import WAV_HEADER_BYTES
 from botbuilder.exports.responses import streaming_download
 from botbuilder.exports.services import (
     session_export,
@@ -40,6 +41,7 @@ NO_RECORDING_MESSAGE = (
     "This session has no recording: its bot did not record audio (Bot → Limits & privacy → "
     "record audio), or the recording was already deleted."
 )
+EMPTY_RECORDING_MESSAGE = "This session's recording holds no audio."
 MISSING_FILE_MESSAGE = (
     "The recording of this session is missing from the media storage."
 )
@@ -91,7 +93,9 @@ def export_sessions_action(modeladmin, request: HttpRequest, queryset):
             request,
             chunks,
             content_type="application/zip",
-            filename=f"sessions-{fmt}-{stamp}.zip",
+            filename=f"sessions-{fmt}-{stamp}"
+            + ("-redacted" if form.cleaned_data["redact"] and fmt != WAV_FORMAT else "")
+            + ".zip",
         )
     opts = modeladmin.model._meta
     count = queryset.count()
@@ -130,13 +134,20 @@ def session_export_view(request: HttpRequest, session_id, fmt: str) -> HttpRespo
         request,
         session_export(session=session, fmt=fmt, redact=redact),
         content_type=TEXT_FORMATS[fmt].content_type,
-        filename=session_export_filename(session=session, fmt=fmt),
+        filename=session_export_filename(session=session, fmt=fmt, redact=redact),
     )
 
 
 def _recording_response(session: Session) -> HttpResponse:
     if not session.recording:
         return HttpResponseNotFound(NO_RECORDING_MESSAGE, content_type="text/plain")
+    try:
+        if session.recording.size <= WAV_HEADER_BYTES:
+            return HttpResponseNotFound(
+                EMPTY_RECORDING_MESSAGE, content_type="text/plain"
+            )
+    except OSError:
+        pass  # missing: said below
     try:
         handle = session.recording.open("rb")
     except FileNotFoundError:

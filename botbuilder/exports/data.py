@@ -71,6 +71,9 @@ class SessionData:
     turn_count: int = 0
     recording: str = ""
     analysis: dict[str, Any] | None = None  # post-call analysis, when there is one
+    engine: str = ""  # which engine answered, in words
+    cost_summary: str = ""  # actual cost, with the estimate for the offline engine
+    cost_is_estimate: bool = False  # nothing was paid: cost lines price the bot's model
 
     @property
     def instructions(self) -> str | None:

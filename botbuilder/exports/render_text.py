@@ -63,9 +63,13 @@ def _header_lines(session: SessionData) -> list[tuple[str, str]]:
         rows.append(("Caller", session.caller))
     status = session.status + (f" ({session.end_reason})" if session.end_reason else "")
     rows.append(("Status", status))
-    if session.model:
+    if session.engine:
+        rows.append(("Engine", session.engine))
+    elif session.model:
         rows.append(("Model", session.model))
-    rows.append(("Cost", f"${session.cost_usd}"))
+    rows.append(("Cost", session.cost_summary or f"${session.cost_usd}"))
+    # Nothing paid (the offline engine): the lines price the tokens on the bot's model.
+    kind = "Estimate" if session.cost_is_estimate else "Cost"
     for line in session.cost_lines:
         if Decimal(str(line.get("cost_usd") or 0)):
             amount = (
@@ -74,7 +78,7 @@ def _header_lines(session: SessionData) -> list[tuple[str, str]]:
                 else f"{line.get('tokens', 0)} tokens"
             )
             rows.append(
-                (f"Cost, {line.get('label', '')}", f"${line['cost_usd']} ({amount})")
+                (f"{kind}, {line.get('label', '')}", f"${line['cost_usd']} ({amount})")
             )
     return rows
 

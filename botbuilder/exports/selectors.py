@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from botbuilder.analysis.payload import analysis_dict, session_analysis
+from botbuilder.engines import cost_summary, session_cost, session_engine_label
 from botbuilder.exports.data import ItemData, SessionData
 from botbuilder.models import Session, TranscriptItem
 
@@ -52,6 +53,9 @@ def session_data(*, session: Session) -> SessionData:
         turn_count=session.turn_count,
         recording=session.recording.name or "",
         analysis=analysis_dict(session_analysis(session)),
+        engine=session_engine_label(session),
+        cost_summary=cost_summary(session_cost(session)),
+        cost_is_estimate=session_cost(session).estimate_usd is not None,
     )
 
 

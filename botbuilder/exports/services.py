@@ -60,12 +60,15 @@ def session_export(
 RECORDING_CHUNK_BYTES = 256 * 1024  # read recordings in pieces, never whole
 
 
-def session_export_filename(*, session: Session, fmt: str) -> str:
-    """`<bot>-<YYYYmmdd-HHMMSS>-<id8>.<ext>`: sortable, unique, safe on every filesystem."""
+def session_export_filename(*, session: Session, fmt: str, redact: bool = False) -> str:
+    """`<bot>-<YYYYmmdd-HHMMSS>-<id8>[-redacted].<ext>`: sortable, unique, safe on every
+    filesystem, and a redacted copy never has the original's name."""
     spec = export_format(fmt) if fmt != "wav" else None
     extension = spec.extension if spec else "wav"
     slug = session.bot.slug if session.bot_id else "session"
-    return f"{slug}-{session.started_at:%Y%m%d-%H%M%S}-{session.pk.hex[:8]}.{extension}"
+    suffix = "-redacted" if redact else ""
+    stamp = f"{session.started_at:%Y%m%d-%H%M%S}"
+    return f"{slug}-{stamp}-{session.pk.hex[:8]}{suffix}.{extension}"
 
 
 def _each(sessions: QuerySet[Session], progress: Progress | None) -> Iterator[Session]:
@@ -93,7 +96,7 @@ def sessions_export_zip(
 
     def members() -> Iterator[tuple[str, Iterator[bytes]]]:
         for session in _each(sessions, progress):
-            name = session_export_filename(session=session, fmt=fmt)
+            name = session_export_filename(session=session, fmt=fmt, redact=redact)
             yield name, session_export(session=session, fmt=fmt, redact=redact)
 
     return zip_stream(members())

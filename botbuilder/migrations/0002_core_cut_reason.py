@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('botbuilder', '0001_initial'),
-    ]
+            ]
 
     operations = [
         migrations.AddField(

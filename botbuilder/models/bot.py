@@ -315,3 +315,14 @@ class Bot(ModelOptions):
                         params={"names": ", ".join(f"{{{{{n}}}}}" for n in unknown)},
                     )
                 )
+        if (
+            self.greeting_mode == GreetingMode.BOT_GREETING
+            and not self.greeting.strip()
+        ):
+            errors.setdefault("greeting", []).append(
+                ValidationError(
+                    "Write the greeting the bot speaks first, or choose another greeting "
+                    "mode.",
+                    code="greeting_required",
+                )
+            )

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.html import escape
 
 from botbuilder.catalogue import realtime_model_choices
 from botbuilder.connection_guard import connection_url_problem
@@ -35,8 +36,12 @@ class Connection(models.Model):
         "base URL",
         max_length=300,
         blank=True,
-        help_text="Leave empty for OpenAI (https://api.openai.com/v1) and the offline engine. "
-        "Azure: https://<resource>.openai.azure.com/openai/v1. Compatible servers: their /v1 URL.",
+        # Escaped: the admin shows help texts as HTML, which would swallow <resource>.
+        help_text=escape(
+            "Leave empty for OpenAI (https://api.openai.com/v1) and the offline engine. "
+            "Azure: https://<resource>.openai.azure.com/openai/v1. "
+            "Compatible servers: their /v1 URL."
+        ),
     )
     azure_deployment = models.CharField(
         "Azure deployment",

@@ -90,6 +90,13 @@ class Session(models.Model):
     model = models.CharField("model", max_length=80, blank=True)
     voice = models.CharField("voice", max_length=40, blank=True)
     connection_kind = models.CharField("provider", max_length=20, blank=True)
+    engine = models.CharField(
+        "engine",
+        max_length=200,
+        blank=True,
+        help_text="Which engine answered, in words: the offline rehearsal engine, an "
+        "OpenAI model, an Azure deployment.",
+    )
     variables = models.JSONField("variables", default=dict, blank=True)
     config_snapshot = models.JSONField(
         "config snapshot",

@@ -143,9 +143,14 @@ class Tool(models.Model):
         problems = schema_errors(self.parameters)
         if problems:
             errors["parameters"] = ValidationError(
-                "Not a valid parameters schema: %(problems)s",
-                code="invalid_schema",
-                params={"problems": "; ".join(problems)},
+                [
+                    ValidationError(
+                        "Not a valid parameters schema: %(problem)s",
+                        code="invalid_schema",
+                        params={"problem": problem},
+                    )
+                    for problem in problems
+                ]
             )
         required = {
             ToolKind.WEBHOOK: ("webhook_url", "Enter the URL the webhook calls."),

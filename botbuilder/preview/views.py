@@ -13,10 +13,11 @@ from django.urls import URLPattern, path
 
 from botbuilder.assembly import UnknownVariableError, assemble
 from botbuilder.catalogue import realtime_model
+from botbuilder.engines import engine_label, is_free_engine
 from botbuilder.models import Bot
 from botbuilder.models.choices import EndReason, SessionStatus
 from botbuilder.pricing import TOKEN_KINDS, price_table
-from botbuilder.selectors import bot_snapshot
+from botbuilder.selectors import bot_snapshot, connection_for_bot
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def preview_config(bot: Bot) -> dict[str, Any]:
     """Everything the page's scripts need, passed to them as JSON (`json_script`)."""
     model = bot.speech_model()
     prices = price_table(model, settings.REALTIME_PRICES)
+    connection = connection_for_bot(bot=bot)
     return {
         "bot": {"id": bot.pk, "name": bot.name, "model": model},
         "model": model_capabilities(bot),
@@ -90,6 +92,10 @@ def preview_config(bot: Bot) -> dict[str, Any]:
         ],
         "instructions": instructions_report(bot),
         "turnDetection": bot.turn_detection,
+        # Until session.started says which engine answers, the one the settings point at.
+        "engine": engine_label(connection, bot.model),
+        "freeEngine": is_free_engine(connection.kind),
+        "outputModality": bot.output_modality,
         "labels": {
             "status": dict(SessionStatus.choices),
             "reason": dict(EndReason.choices),

@@ -12,12 +12,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, DecimalField, Value, When
 from django.utils import timezone
 
 from botbuilder.analysis.services import session_after_end
 from botbuilder.assembly import Assembly, Snapshot
-from botbuilder.exports.recordings import session_recording_save
+from botbuilder.exports.recordings import WAV_HEADER_BYTES, session_recording_save
 from botbuilder.models import Bot, Session, TranscriptItem
+from botbuilder.models.choices import ConnectionKind
 from botbuilder.pricing import Usage, cost_lines, transcription_usage
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ def session_start(
     snapshot: Snapshot,
     assembly: Assembly,
     connection_kind: str = "",
+    engine: str = "",
     session_config: dict[str, Any] | None = None,
 ) -> Session:
     """Create the Session row with the frozen configuration it runs with."""
@@ -65,6 +68,7 @@ def session_start(
         model=snapshot.bot.model,
         voice=snapshot.voice.provider_voice if snapshot.voice else "",
         connection_kind=connection_kind,
+        engine=engine,
         variables=dict(variables),
         config_snapshot={
             "snapshot": snapshot.to_dict(),
@@ -115,6 +119,8 @@ def session_usage_set(
     """Record the running usage totals, cost and cost lines (one UPDATE per response).
 
     Without `lines`, they are computed from the session's model and the settings' prices.
+    On the offline engine nothing was paid: its cost is stored as 0 (the estimate on the
+    bot's model is computed from the tokens when shown, botbuilder.engines.session_cost).
     """
     rows = Session.objects.filter(pk=session_id)
     if lines is None:
@@ -131,14 +137,25 @@ def session_usage_set(
         audio_cached_tokens=usage.audio_cached,
         text_out_tokens=usage.text_out,
         audio_out_tokens=usage.audio_out,
-        cost_usd=cost_usd,
+        cost_usd=Case(
+            When(connection_kind=ConnectionKind.OFFLINE, then=Value(Decimal(0))),
+            default=Value(cost_usd),
+            output_field=DecimalField(),
+        ),
         turn_count=turn_count,
     )
 
 
 def session_recording_store(*, session_id: Any, path: str | Path) -> str:
-    """Store the WAV at `path` as the session's recording, then delete `path`."""
+    """Store the WAV at `path` as the session's recording, then delete `path`.
+
+    A WAV without audio (a session that failed before anyone spoke) is not stored: the
+    session then has no recording, and "" is returned.
+    """
     try:
+        if Path(path).stat().st_size <= WAV_HEADER_BYTES:
+            logger.info("Session %s: empty recording not stored", session_id)
+            return ""
         session = Session.objects.get(pk=session_id)
         return session_recording_save(session=session, path=path)
     finally:

@@ -11,6 +11,7 @@ from botbuilder import selectors
 from botbuilder.assembly import Assembly, Snapshot
 from botbuilder.catalogue import model_start_refusal
 from botbuilder.connection_guard import connection_url_check
+from botbuilder.engines import engine_label
 from botbuilder.exports.formats import TEXT_FORMATS, WAV_FORMAT
 from botbuilder.models import Bot
 from botbuilder.services.sessions import session_start
@@ -104,6 +105,7 @@ class StartedRow:
     group_name: str
     admin_url: str
     exports: dict[str, str]  # export format -> admin download URL
+    engine: str = ""  # which engine answers, in words (botbuilder.engines.engine_label)
 
 
 def start_session_row(
@@ -115,6 +117,7 @@ def start_session_row(
     session_config: dict[str, Any],
 ) -> StartedRow:
     """Create the Session row (status active) for a browser preview session."""
+    engine = engine_label(ctx.connection, ctx.connection.model)
     row = session_start(
         bot=ctx.bot,
         channel="preview",
@@ -123,6 +126,7 @@ def start_session_row(
         snapshot=snapshot,
         assembly=assembly,
         connection_kind=ctx.connection.kind,
+        engine=engine,
         session_config=session_config,
     )
     try:
@@ -139,4 +143,5 @@ def start_session_row(
         row.group_name,
         admin_url,
         exports,
+        engine,
     )

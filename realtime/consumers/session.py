@@ -250,6 +250,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
                 "bot": {"id": snapshot.bot.id, "name": snapshot.bot.name},
                 "model": snapshot.bot.model,
                 "provider": ctx.connection.kind,
+                "engine": row.engine,
                 "voice": snapshot.voice.provider_voice if snapshot.voice else "",
                 "instructions": {
                     "sections": report.announced_sections(),  # sec: kept small

@@ -94,6 +94,7 @@ export class PreviewRun {
     state.audioBytesReceived += buffer.byteLength;
     log.addAudio("in", buffer.byteLength);
     if (this.currentItem === null || this.flushed.has(this.currentItem)) return;
+    if (config.outputModality === "text") return; // a text-only bot is read, not heard
     this.audio.enqueue(this.currentItem, buffer);
   }
 
@@ -138,6 +139,10 @@ export class PreviewRun {
   on_session_started(msg) {
     this.started = true;
     state.sessionId = msg.session_id;
+    if (msg.engine) {
+      ui.engine.textContent = msg.engine;
+      ui.engine.dataset.source = "session";
+    }
     setStatus("live", this.mode === "ptt" ? "Live: hold to talk" : this.mode === "text" ? "Live: type below" : "Live: listening");
     setLive(true, this.mode);
     if (msg.instructions) renderInstructions(instructionsView, msg.instructions, "live, as sent to the model");
@@ -216,6 +221,7 @@ export class PreviewRun {
     const status = (labels.status || {})[msg.status] || msg.status;
     const reason = (labels.reason || {})[msg.reason] || msg.reason;
     ui.endedReason.textContent = [status, reason].filter(Boolean).join(" · ");
+    ui.ended.dataset.status = msg.status || "";
     const link = (label, href) => {
       const a = document.createElement("a");
       a.href = href;
@@ -224,7 +230,9 @@ export class PreviewRun {
     };
     const parts = [];
     if (msg.admin_url) parts.push(link("Open the stored session", msg.admin_url));
-    const exports = Object.entries(msg.exports || {});
+    // Nothing went either way: the recording would be an empty file, so it is not offered.
+    const silent = state.audioFramesReceived === 0 && state.framesSent === 0;
+    const exports = Object.entries(msg.exports || {}).filter(([format]) => !(format === "wav" && silent));
     if (exports.length) {
       const span = document.createElement("span");
       span.className = "pv-exports";

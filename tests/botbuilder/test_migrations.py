@@ -1,11 +1,11 @@
-"""Migration 0002: the seeded demo bot moves to the new default model; other bots stay."""
+"""Migration 0003: the seeded demo bot moves to the new default model; other bots stay."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("botbuilder", "0001_initial")]
-AFTER = [("botbuilder", "0002_models_catalogue_options")]
+BEFORE = [("botbuilder", "0002_core_cut_reason")]
+AFTER = [("botbuilder", "0003_models_catalogue_options")]
 
 
 @pytest.mark.django_db(transaction=True)

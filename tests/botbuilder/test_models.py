@@ -22,6 +22,7 @@ def valid_bot(**fields) -> Bot:
         "name": "Desk",
         "slug": "desk",
         "instructions": "Help {{shop}}.",
+        "greeting": "Hello.",
         "variable_defaults": {"shop": "Acme"},
     }
     return Bot(**{**values, **fields})

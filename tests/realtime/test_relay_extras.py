@@ -69,7 +69,8 @@ class FakeRecorder:
 
     def finish(self, path):
         self.finished = path
-        Path(path).write_bytes(b"RIFF-fake")
+        # Longer than a bare WAV header, which would not be stored.
+        Path(path).write_bytes(b"RIFF-fake" * 8)
 
 
 async def test_recorder_hook_gets_both_sides_and_is_linked(
@@ -109,7 +110,7 @@ async def test_recorder_hook_gets_both_sides_and_is_linked(
     assert name.startswith("recordings/") and name.endswith(
         f"{uuid.UUID(session_id).hex}.wav"
     )
-    assert (tmp_path / name).read_bytes() == b"RIFF-fake"
+    assert (tmp_path / name).read_bytes() == b"RIFF-fake" * 8
 
 
 async def test_bot_with_record_audio_gets_a_stereo_wav(

@@ -118,3 +118,45 @@ def test_cost_panel_of_a_legacy_model_says_when_it_shuts_down(staff_client, bot)
     html = response.content.decode()
     assert "no reasoning" in html and "legacy: shuts down 2027-01-20" in html
     assert "image_in" not in [k["key"] for k in page_config(response)["tokenKinds"]]
+
+
+def test_offline_preview_names_the_engine_and_labels_the_cost_an_estimate(
+    staff_client, bot, settings
+):
+    settings.OPENAI_API_KEY = ""
+    response = staff_client.get(preview_path(bot.pk))
+    config = page_config(response)
+    assert config["engine"] == "offline rehearsal engine" and config["freeEngine"]
+    html = response.content.decode()
+    assert 'id="pv-engine" data-source="settings">offline rehearsal engine<' in html
+    assert f'id="pv-cost-note">estimate on {bot.model}<' in html
+    assert "Estimated total" in html
+    assert (
+        '<p class="pv-cost-actual" id="pv-cost-actual">Actual cost: <strong>$0.00'
+        in html
+    )
+
+
+def test_paid_preview_names_the_openai_model_and_shows_no_estimate(
+    staff_client, bot, settings
+):
+    settings.OPENAI_API_KEY = "sk-test"
+    response = staff_client.get(preview_path(bot.pk))
+    config = page_config(response)
+    assert config["engine"] == f"OpenAI model {bot.model}"
+    assert not config["freeEngine"]
+    html = response.content.decode()
+    assert 'id="pv-cost-actual" hidden' in html and "Estimated total" not in html
+
+
+def test_text_only_bot_is_flagged_for_the_page(staff_client, bot):
+    bot.output_modality = "text"
+    bot.save()
+    assert (
+        page_config(staff_client.get(preview_path(bot.pk)))["outputModality"] == "text"
+    )
+
+
+def test_bot_list_has_a_preview_link_per_row(staff_client, bot):
+    html = staff_client.get(reverse("admin:botbuilder_bot_changelist")).content.decode()
+    assert f'<a class="button" href="{preview_path(bot.pk)}">Preview</a>' in html

@@ -198,7 +198,8 @@ def test_missing_fields_take_the_model_defaults(db):
     document = {
         "format": "voicebot.bot",
         "version": 1,
-        "bot": {"name": "Minimal", "instructions": "Be brief."},
+        # A greeting: the default greeting mode has the bot speak it first.
+        "bot": {"name": "Minimal", "instructions": "Be brief.", "greeting": "Hi."},
     }
     imported = bot_import(data=document)
     assert (imported.slug, imported.model, imported.voice) == (
@@ -206,3 +207,13 @@ def test_missing_fields_take_the_model_defaults(db):
         "gpt-realtime-2.1-mini",
         None,
     )
+
+
+def test_a_bot_that_greets_first_without_a_greeting_is_refused(db):
+    document = {
+        "format": "voicebot.bot",
+        "version": 1,
+        "bot": {"name": "Mute", "instructions": "Be brief."},
+    }
+    with pytest.raises(BotImportError, match="greeting: Write the greeting"):
+        bot_import(data=document)

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botbuilder', '0001_initial'),
-    ]
+        ('botbuilder', '0005_sec_session_heartbeat'),
+            ]
 
     operations = [
         migrations.CreateModel(

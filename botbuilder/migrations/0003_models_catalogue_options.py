@@ -18,8 +18,8 @@ def move_demo_bot(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botbuilder', '0001_initial'),
-    ]
+        ('botbuilder', '0002_core_cut_reason'),
+            ]
 
     operations = [
         migrations.AddField(

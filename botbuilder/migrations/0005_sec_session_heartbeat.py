@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botbuilder', '0002_sec_secret_env_help'),
-    ]
+        ('botbuilder', '0004_sec_secret_env_help'),
+            ]
 
     operations = [
         migrations.AddField(

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('botbuilder', '0001_initial'),
-    ]
+        ('botbuilder', '0003_models_catalogue_options'),
+            ]
 
     operations = [
         migrations.AlterField(

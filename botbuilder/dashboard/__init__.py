@@ -1,0 +1,1 @@
+"""The sessions dashboard: daily activity, cost, latency (and success rate) as charts."""
