@@ -14,7 +14,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
-from realtime.routing import websocket_urlpatterns  # noqa: E402
+from realtime.routing import (  # noqa: E402
+    TelephonyOrBrowser,
+    telephony_websocket_urlpatterns,
+    websocket_urlpatterns,
+)
 
 http_app = (
     ASGIStaticFilesHandler(django_asgi_app)
@@ -25,8 +29,11 @@ http_app = (
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": TelephonyOrBrowser(
+            URLRouter(telephony_websocket_urlpatterns),
+            AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
         ),
     }
 )

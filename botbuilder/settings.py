@@ -171,3 +171,11 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 # --- Transcripts ------------------------------------------------------------------------
 # purge_sessions keeps sessions whose bot was deleted for this many days.
 SESSION_DEFAULT_RETENTION_DAYS = env.int("SESSION_DEFAULT_RETENTION_DAYS", default=90)
+
+# --- Phone calls (Twilio Media Streams, OpenAI SIP) ----------------------------------------
+# The https:// address Twilio and OpenAI reach this server at (reverse proxy or tunnel),
+# e.g. https://bots.example.com. Signatures cover the URL as the provider called it, so set
+# this whenever the server sits behind a proxy. Empty: the request's own host.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Twilio's REST API (hang up, transfer); only tests point it elsewhere.
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")

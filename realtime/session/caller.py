@@ -9,6 +9,7 @@ caller heard. Without a report within PLAYBACK_REPORT_TIMEOUT_S the server-side 
 
 import asyncio
 import time
+from typing import Any
 
 from realtime import protocol
 from realtime.session.bargein import (
@@ -27,6 +28,8 @@ MIN_COMMIT_MS = (
     100  # the upstream refuses to commit less audio (protocol reference §5.1)
 )
 TYPED_TEXT_READY_TIMEOUT_S = 15.0
+DTMF_KEYS = frozenset("0123456789*#ABCD")
+DTMF_TEXT = "[The caller pressed {digits} on the keypad]"
 
 
 class CallerInput:
@@ -248,3 +251,26 @@ class CallerInput:
                 turn.heard_text = heard_prefix(
                     turn.text, turn.heard_ms, max(generated_ms, sent_ms)
                 )
+
+    # --- keypad (DTMF) from phone callers: issue 14 -----------------------------------------
+    # Kept apart from the rest so the session-core rewrite can port it as one piece.
+
+    async def on_caller_dtmf(self, digits: str) -> None:
+        """Keypad digits from a phone caller (0-9, *, #, A-D).
+
+        The model sees a user message saying which key was pressed and is asked to reply;
+        tools see the key in the variable `dtmf_last` and every key so far in `dtmf_digits`.
+        """
+        digits = "".join(d for d in str(digits) if d in DTMF_KEYS)
+        if self.ended or not digits:
+            return
+        variables = self.tool_context.variables
+        variables["dtmf_last"] = digits
+        variables["dtmf_digits"] = variables.get("dtmf_digits", "") + digits
+        await self.on_caller_text(DTMF_TEXT.format(digits=digits))
+
+    async def _handle_input_audio_buffer_dtmf_event_received(
+        self, event: dict[str, Any]
+    ) -> None:
+        """OpenAI SIP calls report keypad presses as an upstream event."""
+        await self.on_caller_dtmf(str(event.get("event") or ""))
