@@ -21,45 +21,46 @@ class PreparedSession:
     snapshot: Snapshot
     assembly: Assembly
     config: dict[str, Any]  # the `session` of session.update
-    target: UpstreamTarget
 
 
 def prepare_session(
     ctx: BotContext, variables: dict[str, Any], *, push_to_talk: bool = False
 ) -> PreparedSession:
-    """Assemble the bot with `variables` and find its upstream.
-
-    Raises UnknownVariableError (a placeholder has no value) or ProviderConfigError (the
-    connection cannot be used, e.g. its key is not set).
-    """
+    """Assemble the bot with `variables`; raises UnknownVariableError when a placeholder
+    has no value."""
     snapshot = dataclasses.replace(ctx.snapshot, variables=dict(variables))
     assembly = assemble(snapshot)
     config = adapt_session(
         ctx.connection, session_config(assembly, push_to_talk=push_to_talk)
     )
-    target = upstream_target(
+    return PreparedSession(snapshot, assembly, config)
+
+
+def session_target(ctx: BotContext) -> UpstreamTarget:
+    """The bot's upstream; raises ProviderConfigError when its connection is unusable
+    (e.g. the key is not set)."""
+    return upstream_target(
         ctx.connection,
         offline_host=settings.OFFLINE_ENGINE_HOST,
         offline_port=settings.OFFLINE_ENGINE_PORT,
         openai_key_fallback=settings.OPENAI_API_KEY,
     )
-    return PreparedSession(snapshot, assembly, config, target)
 
 
 def setup_for(
     prepared: PreparedSession,
     session_id: str,
+    target: UpstreamTarget,
     *,
-    target: UpstreamTarget | None = None,
     debug: bool = False,
 ) -> SessionSetup:
-    """The runner's setup for a prepared session (optionally on another upstream)."""
+    """The runner's setup for a prepared session talking to `target`."""
     return build_setup(
         session_id=session_id,
         snapshot=prepared.snapshot,
         assembly=prepared.assembly,
         session=prepared.config,
-        target=target or prepared.target,
+        target=target,
         prices=settings.REALTIME_PRICES,
         debug=debug,
     )

@@ -23,7 +23,7 @@ from botbuilder.telephony.addresses import as_websocket_url, twilio_stream_path
 from botbuilder.telephony.stream_tokens import read_stream_token
 from botbuilder.telephony.twilio_rest import TwilioCalls, TwilioCredentials
 from realtime.consumers.loading import start_session_row
-from realtime.consumers.starting import prepare_session, setup_for
+from realtime.consumers.starting import prepare_session, session_target, setup_for
 from realtime.monitoring import publish_if_watched
 from realtime.phone.calls import (
     PhoneCall,
@@ -199,6 +199,7 @@ class TwilioStreamConsumer(AsyncWebsocketConsumer):
     ) -> None:
         try:
             prepared = prepare_session(call.ctx, call.variables)
+            target = session_target(call.ctx)
         except (UnknownVariableError, ProviderConfigError) as exc:
             await self._refuse(control, str(exc))
             return
@@ -212,7 +213,7 @@ class TwilioStreamConsumer(AsyncWebsocketConsumer):
             caller=call.caller,
             provider_call_id=call_sid,
         )
-        setup = setup_for(prepared, row.session_id)
+        setup = setup_for(prepared, row.session_id, target)
         setup.variables.update(dtmf_last="", dtmf_digits="")
         self.group_name = row.group_name
         if self.channel_layer is not None:
