@@ -6,6 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import AsyncClient
 
+from botbuilder.models import Session
 from tests.conftest import create_bot
 from tests.realtime.phone.conftest import (
     PUBLIC_BASE,
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 VOICE_URL = PUBLIC_BASE + "/telephony/twilio/voice/"
 make_plain_bot = database_sync_to_async(create_bot)
+count_sessions = database_sync_to_async(lambda: Session.objects.count())
 
 
 async def post(params, signature):
@@ -111,3 +113,4 @@ async def test_stream_with_a_forged_or_foreign_token_is_closed(phone_settings):
         await peer.start(call_sid, value)
         await peer.until_closed()
         assert peer.of("media") == []
+    assert await count_sessions() == 0  # no call was answered
