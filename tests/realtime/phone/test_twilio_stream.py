@@ -10,7 +10,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import AsyncClient
 
+from botbuilder.exports.services import session_export
 from botbuilder.models import Session, TranscriptItem
+from botbuilder.monitor.selectors import session_summary, sessions_active
 from tests.conftest import create_bot, create_snippet, create_voice
 from tests.realtime.conftest import make_bot
 from tests.realtime.fake_upstream import new_id
@@ -87,7 +89,13 @@ async def pump_until(peer: TwilioPeer, check, within: float, echo_marks=True):
 
 def _engine_bot(**fields):
     voice = create_voice(name="Klatt", offline_voice="en-us+klatt3")
-    bot = create_bot(voice=voice, slug="phone-bot", greeting_mode="wait", **fields)
+    bot = create_bot(
+        voice=voice,
+        slug="phone-bot",
+        greeting_mode="wait",
+        instructions="You answer the Acme line. The caller's number is {{caller_number}}.",
+        **fields,
+    )
     create_snippet(bot, title="Opening hours", content=OPENING_HOURS)
     return bot
 
@@ -120,6 +128,10 @@ async def test_spoken_question_is_answered_with_ulaw_media_and_dtmf_reaches_the_
         lambda: "[The caller pressed 5 on the keypad]" in _items("user"),
         ENGINE_WAIT_S,
     )
+    live = await database_sync_to_async(
+        lambda: [session_summary(session=s) for s in sessions_active()]
+    )()
+    assert [(row["bot"], row["who"]) for row in live] == [(bot.name, CALLER)]
     await peer.send(event="stop", stop={"accountSid": ACCOUNT_SID, "callSid": "x"})
     await peer.until_closed()
     await peer.comm.wait()
@@ -127,6 +139,7 @@ async def test_spoken_question_is_answered_with_ulaw_media_and_dtmf_reaches_the_
     assert session.channel == "phone" and session.caller == CALLER
     assert session.provider_call_id == voice_webhook_params()["CallSid"]
     assert session.variables["caller_number"] == CALLER
+    assert CALLER in session.config_snapshot["session"]["instructions"]
     assert session.config_snapshot["session"]["audio"]["input"]["format"] == {
         "type": "audio/pcmu"
     }
@@ -136,6 +149,14 @@ async def test_spoken_question_is_answered_with_ulaw_media_and_dtmf_reaches_the_
         assert (wav.getnchannels(), wav.getframerate()) == (2, 24000)
         stereo = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").reshape(-1, 2)
     assert np.abs(stereo[:, 0]).max() > 1000 and np.abs(stereo[:, 1]).max() > 1000
+    exported = await database_sync_to_async(
+        lambda: b"".join(session_export(session=session, fmt="json", redact=True))
+    )()
+    assert CALLER.encode() not in exported and b"[PHONE]" in exported
+    plain = await database_sync_to_async(
+        lambda: b"".join(session_export(session=session, fmt="txt"))
+    )()
+    assert CALLER.encode() in plain and OPENING_HOURS.encode() in plain
 
 
 async def test_barge_in_sends_clear_and_truncates_at_the_echoed_mark(
