@@ -8,11 +8,13 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.test import AsyncClient
 
 from botbuilder.exports.services import session_export
 from botbuilder.models import Session, TranscriptItem
 from botbuilder.monitor.selectors import session_summary, sessions_active
+from realtime.monitoring import watch_group
 from tests.conftest import create_bot, create_snippet, create_voice
 from tests.realtime.conftest import make_bot
 from tests.realtime.fake_upstream import new_id
@@ -228,8 +230,19 @@ async def test_end_session_hangs_up_through_the_rest_api(
     bot = await make_bot(fake.base_url, greeting_mode="wait", tools=[END_SESSION_TOOL])
     await make_twilio_number(bot)
     peer = await open_stream()
+    await pump_until(peer, lambda: Session.objects.exists(), 10)
+    session = await database_sync_to_async(Session.objects.get)()
+    layer = get_channel_layer()
+    watcher = await layer.new_channel()
+    await layer.group_add(watch_group(session.group_name), watcher)
     await peer.send(event="dtmf", streamSid=peer.stream_sid, dtmf={"digit": "0"})
     await pump_until(peer, lambda: bool(fake_twilio.requests), 10)
+    watched = []
+    while "session.ended" not in watched:
+        watched.append(
+            (await asyncio.wait_for(layer.receive(watcher), 5))["event"]["type"]
+        )
+    assert "transcript.done" in watched and "tool.result" in watched
     assert fake.connections[0].pressed == "[The caller pressed 0 on the keypad]"
     call_sid = voice_webhook_params()["CallSid"]
     assert fake_twilio.requests == [
