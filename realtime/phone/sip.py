@@ -58,7 +58,11 @@ class SipTransport:
 
 
 class SidebandRunner(SessionRunner):
-    """A normal close of the sideband means the call ended, not a failure."""
+    """The session core on a sideband: a normal close means the call ended (not a
+    failure), and barge-in is OpenAI's business (it plays the audio and truncates)."""
+
+    async def _barge_in(self) -> None:
+        return None
 
     async def _on_upstream_close(self, client, code: int | None, reason: str) -> None:
         if client is self.upstream and not self.ended and code == CLOSE_NORMAL:
