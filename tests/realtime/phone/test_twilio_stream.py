@@ -297,3 +297,46 @@ async def test_a_call_twilio_already_ended_counts_as_hung_up(
     await peer.until_closed()
     session = await database_sync_to_async(Session.objects.get)()
     assert session.status == "completed" and session.end_reason == "end_session_tool"
+
+
+async def test_keypad_digits_reach_tools_as_variables(fake_upstream, phone_settings):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+        for _ in range(2):  # one user message and one reply request per key
+            await conn.expect("conversation.item.create")
+            await conn.expect("response.create")
+            if _ == 0:
+                await conn.reply("Next digit, please.", audio_ms=50)
+        response_id = new_id("resp")
+        await conn.response_start(response_id)
+        call = await conn.function_call(response_id, "read_account", "{}")
+        await conn.response_done(response_id, output=[call])
+        conn.output = (await conn.expect("conversation.item.create"))["item"]
+        await conn.expect("response.create")
+        await conn.reply("Thanks.", audio_ms=50)
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(
+        fake.base_url,
+        greeting_mode="wait",
+        tools=[
+            {
+                "name": "read_account",
+                "description": "Read the account number the caller typed.",
+                "parameters": {"type": "object", "properties": {}},
+                "static_response": "Account {{dtmf_digits}}, last key {{dtmf_last}}.",
+            }
+        ],
+    )
+    await make_twilio_number(bot)
+    peer = await open_stream()
+    for digit in "42":
+        await peer.send(event="dtmf", streamSid=peer.stream_sid, dtmf={"digit": digit})
+    conn_ready = lambda: bool(  # noqa: E731
+        fake.connections and hasattr(fake.connections[0], "output")
+    )
+    await pump_until(peer, conn_ready, 10)
+    assert fake.connections[0].output["output"] == "Account 42, last key 2."
+    await peer.send(event="stop", stop={})
+    await peer.until_closed()
