@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.test import AsyncClient
 from standardwebhooks.webhooks import Webhook
 
@@ -33,7 +34,7 @@ TRANSFER_TOOL = {
 }
 
 
-def incoming(to: str = NUMBER) -> bytes:
+def incoming(to: str = NUMBER, call_id: str = CALL_ID) -> bytes:
     return json.dumps(
         {
             "object": "event",
@@ -41,7 +42,7 @@ def incoming(to: str = NUMBER) -> bytes:
             "type": "realtime.call.incoming",
             "created_at": 1750287018,
             "data": {
-                "call_id": CALL_ID,
+                "call_id": call_id,
                 "sip_headers": [
                     {
                         "name": "From",
@@ -71,6 +72,14 @@ async def post_webhook(body: bytes, headers: dict):
         content_type="application/json",
         headers=headers,
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Calls already handled are remembered in the cache; every test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -244,11 +253,11 @@ async def test_a_number_no_bot_answers_is_rejected_with_the_configured_code(
     await make_sip_number(bot, reject_status_code=486)
     body = incoming()
     assert (await post_webhook(body, signed_headers(body))).status_code == 204
-    body = incoming(to="+14155550177")
+    body = incoming(to="+14155550177", call_id="rtc_test_0002")
     assert (await post_webhook(body, signed_headers(body))).status_code == 204
     assert fake.calls == [
         ("reject", CALL_ID, {"status_code": 486}, "Bearer sk-test-standard"),
-        ("reject", CALL_ID, {"status_code": 486}, "Bearer sk-test-standard"),
+        ("reject", "rtc_test_0002", {"status_code": 486}, "Bearer sk-test-standard"),
     ]
 
 
@@ -270,3 +279,36 @@ async def test_bad_or_stale_signatures_are_refused(fake_openai):
     tampered = incoming().replace(b"rtc_test_0001", b"rtc_test_0002")
     assert (await post_webhook(tampered, signed_headers(body))).status_code == 401
     assert fake.calls == []
+
+
+async def test_staff_ending_the_call_hangs_up_and_a_retried_webhook_is_ignored(
+    fake_openai,
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+
+    fake = await fake_openai(script)
+    bot = await make_bot("ws://unused.invalid/v1", greeting_mode="wait")
+    await make_sip_number(bot)
+    body = incoming()
+    assert (await post_webhook(body, signed_headers(body))).status_code == 204
+    assert (await post_webhook(body, signed_headers(body))).status_code == 204
+    session = await wait_for(
+        lambda: Session.objects.filter(provider_call_id=CALL_ID).first()
+    )
+    await wait_for(
+        lambda: (
+            fake.upstream.connections
+            and fake.upstream.connections[0].of_type("session.update")
+        )
+    )
+    await get_channel_layer().group_send(
+        session.group_name, {"type": "session.end", "reason": "admin"}
+    )
+    await wait_for(lambda: any(c[0] == "hangup" for c in fake.calls))
+    assert [c[0] for c in fake.calls] == ["accept", "hangup"]
+    session = await wait_for(
+        lambda: Session.objects.filter(pk=session.pk, status="completed").first()
+    )
+    assert session.end_reason == "admin"

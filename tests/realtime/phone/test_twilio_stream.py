@@ -340,3 +340,26 @@ async def test_keypad_digits_reach_tools_as_variables(fake_upstream, phone_setti
     assert fake.connections[0].output["output"] == "Account 42, last key 2."
     await peer.send(event="stop", stop={})
     await peer.until_closed()
+
+
+async def test_staff_ending_the_call_hangs_up_through_twilio(
+    fake_upstream, phone_settings, fake_twilio
+):
+    async def script(conn):
+        await conn.session_created()
+        await conn.expect("session.update")
+
+    fake = await fake_upstream(script)
+    bot = await make_bot(fake.base_url, greeting_mode="wait")
+    await make_twilio_number(bot)
+    peer = await open_stream()
+    await pump_until(peer, lambda: Session.objects.exists(), 10)
+    session = await database_sync_to_async(Session.objects.get)()
+    await get_channel_layer().group_send(
+        session.group_name, {"type": "session.end", "reason": "admin"}
+    )
+    await pump_until(peer, lambda: bool(fake_twilio.requests), 10)
+    assert fake_twilio.requests[0]["form"] == {"Status": "completed"}
+    await peer.until_closed()
+    session = await database_sync_to_async(Session.objects.get)()
+    assert session.end_reason == "admin" and session.status == "completed"
