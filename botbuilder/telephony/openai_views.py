@@ -5,6 +5,7 @@ import re
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,6 +23,8 @@ from realtime.providers import ProviderConfigError, sideband_target
 logger = logging.getLogger(__name__)
 
 CALL_INCOMING = "realtime.call.incoming"
+# OpenAI retries a webhook it got no 2xx for: a call is handled once (per cache).
+CALL_SEEN_TTL_S = 3600
 SIP_USER_RE = re.compile(r"(?:sips?|tel):([^@;>\s]+)", re.IGNORECASE)
 
 
@@ -72,6 +75,9 @@ async def openai_webhook(request: HttpRequest) -> HttpResponse:
     if not isinstance(event, dict) or event.get("type") != CALL_INCOMING:
         return HttpResponse(status=204)  # other project events are not ours to handle
     call_id = str((event.get("data") or {}).get("call_id") or "")
+    if not await cache.aadd(f"telephony:sip-call:{call_id}", True, CALL_SEEN_TTL_S):
+        logger.info("SIP call %s already handled; webhook retry ignored", call_id)
+        return HttpResponse(status=204)
     calls = OpenAICalls(
         api_key=read_secret(account.api_key_env), base_url=settings.OPENAI_BASE_URL
     )
