@@ -284,6 +284,17 @@ async def test_bad_or_stale_signatures_are_refused(fake_openai):
 async def test_staff_ending_the_call_hangs_up_and_a_retried_webhook_is_ignored(
     fake_openai,
 ):
+    await _staff_ends_the_call(fake_openai)
+
+
+@pytest.mark.services
+async def test_staff_ending_a_sip_call_reaches_it_over_redis(
+    redis_channel_layer, fake_openai
+):
+    await _staff_ends_the_call(fake_openai)
+
+
+async def _staff_ends_the_call(fake_openai) -> None:
     async def script(conn):
         await conn.session_created()
         await conn.expect("session.update")
