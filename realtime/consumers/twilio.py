@@ -147,7 +147,9 @@ class TwilioStreamConsumer(AsyncWebsocketConsumer):
             )
             if self.runner is not None:
                 await self.runner.end(
-                    status="failed", reason=EndReason.UPSTREAM_ERROR, detail="server"
+                    status="failed",
+                    reason=EndReason.UPSTREAM_ERROR,
+                    detail="The phone stream handler failed.",
                 )
             else:
                 await self.close()

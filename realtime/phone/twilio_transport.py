@@ -60,7 +60,7 @@ class TwilioTransport:
         self._sent_ms: dict[str, int] = {}
         self._played_ms: dict[str, int] = {}
         self._flushed: set[str] = set()
-        self._marks_out = 0
+        self._marks_out: set[str] = set()  # sent, not yet echoed (names are unique)
         self._drained = asyncio.Event()
         self._drained.set()
         self._tasks: set[asyncio.Task] = set()
@@ -76,11 +76,10 @@ class TwilioTransport:
         )
         payload = base64.b64encode(audio).decode()
         await self._send({"event": "media", "media": {"payload": payload}})
-        self._marks_out += 1
+        name = f"{item_id}:{self._sent_ms[item_id]}"
+        self._marks_out.add(name)
         self._drained.clear()
-        await self._send(
-            {"event": "mark", "mark": {"name": f"{item_id}:{self._sent_ms[item_id]}"}}
-        )
+        await self._send({"event": "mark", "mark": {"name": name}})
 
     async def send_event(self, event: dict[str, Any]) -> None:
         if self._observer is not None:
@@ -104,11 +103,13 @@ class TwilioTransport:
 
     def on_mark(self, name: str) -> None:
         """Twilio played the audio up to this mark (or dropped it at a `clear`)."""
-        self._marks_out = max(0, self._marks_out - 1)
-        if self._marks_out == 0:
+        if name not in self._marks_out:
+            return  # a mark of audio a `clear` already dropped
+        self._marks_out.discard(name)
+        if not self._marks_out:
             self._drained.set()
         item_id, _, ms = name.rpartition(":")
-        if not item_id or item_id in self._flushed or not ms.isdigit():
+        if item_id in self._flushed or not ms.isdigit():
             return
         self._played_ms[item_id] = max(self._played_ms.get(item_id, 0), int(ms))
 
@@ -128,7 +129,7 @@ class TwilioTransport:
         await self._send({"event": "clear"})
         self._flushed.add(item_id)
         self._item_id = ""
-        self._marks_out = 0
+        self._marks_out.clear()
         self._drained.set()
         # Reported from a task: the runner is still inside its barge-in handling.
         task = asyncio.create_task(
