@@ -103,9 +103,9 @@ class TwilioTransport:
 
     def on_mark(self, name: str) -> None:
         """Twilio played the audio up to this mark (or dropped it at a `clear`)."""
-        if name not in self._marks_out:
-            return  # a mark of audio a `clear` already dropped
-        self._marks_out.discard(name)
+        self._marks_out.discard(
+            name
+        )  # marks of audio a `clear` dropped are not pending
         if not self._marks_out:
             self._drained.set()
         item_id, _, ms = name.rpartition(":")
