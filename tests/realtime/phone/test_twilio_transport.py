@@ -87,3 +87,16 @@ async def test_transfer_and_a_call_the_caller_ended():
     t.call_over = True
     await t.send_event({"type": "session.ended", "reason": "client_closed"})
     assert control.actions == ["transfer"]
+
+
+async def test_audio_a_clear_dropped_is_not_waited_for():
+    t, _, _, control = transport()
+    await t.send_event({"type": "response.audio.started", "item_id": "item_a"})
+    await t.send_audio(b"\xff" * 800)
+    await t.send_event({"type": "playback.flush", "item_id": "item_a"})
+    # Well under PLAYBACK_DRAIN_MAX_S: nothing is left to play, so no waiting.
+    await asyncio.wait_for(
+        t.send_event({"type": "session.ended", "reason": "end_session_tool"}), 1.0
+    )
+    assert control.actions == ["hang_up"]
+    await t.close()
