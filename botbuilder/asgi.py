@@ -16,7 +16,11 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: 
 from botbuilder.checks import log_channel_layer_problems  # noqa: E402
 from realtime.layer_guard import ChannelLayerGuard  # noqa: E402
 from realtime.origins import WebsocketOriginValidator  # noqa: E402
-from realtime.routing import websocket_urlpatterns  # noqa: E402
+from realtime.routing import (  # noqa: E402
+    TelephonyOrBrowser,
+    telephony_websocket_urlpatterns,
+    websocket_urlpatterns,
+)
 
 http_app = (
     ASGIStaticFilesHandler(django_asgi_app)
@@ -27,8 +31,13 @@ http_app = (
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": WebsocketOriginValidator(
-            ChannelLayerGuard(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        # Phone streams carry no Origin (their signature is checked instead); browser
+        # sockets have their origin checked. Both are told when the channel layer is down.
+        "websocket": TelephonyOrBrowser(
+            ChannelLayerGuard(URLRouter(telephony_websocket_urlpatterns)),
+            WebsocketOriginValidator(
+                ChannelLayerGuard(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            ),
         ),
     }
 )

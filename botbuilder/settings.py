@@ -226,5 +226,11 @@ ANALYSIS_TIMEOUT_S = env.int("ANALYSIS_TIMEOUT_S", default=60)
 WEBHOOK_TIMEOUT_S = env.float("WEBHOOK_TIMEOUT_S", default=10.0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_S = env.float("WEBHOOK_RETRY_BASE_S", default=5.0)
-# How this server is reached from outside: the base of links in webhook bodies.
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# --- Phone calls (Twilio Media Streams, OpenAI SIP) ----------------------------------------
+# The https:// address Twilio and OpenAI reach this server at (reverse proxy or tunnel),
+# e.g. https://bots.example.com. Signatures cover the URL as the provider called it, so set
+# this whenever the server sits behind a proxy. Empty: the request's own host (and, for the
+# links in end-of-call webhook bodies, http://127.0.0.1:8000).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Twilio's REST API (hang up, transfer); only tests point it elsewhere.
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")

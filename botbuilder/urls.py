@@ -16,4 +16,5 @@ urlpatterns = [
     # Before admin/: the admin's catch-all would answer these paths with a 404.
     path("admin/live-sessions/", include(monitor_urls(admin.site))),
     path("admin/", admin.site.urls),
+    path("telephony/", include("botbuilder.telephony.urls")),
 ]

@@ -144,3 +144,16 @@ def adapt_session(spec: ConnectionSpec, session: dict) -> dict:
     if spec.kind == "azure" and spec.azure_deployment:
         return {**session, "model": spec.azure_deployment}
     return session
+
+
+def sideband_target(
+    *, call_id: str, api_key: str, base_url: str = OPENAI_DEFAULT_BASE_URL
+) -> UpstreamTarget:
+    """The sideband websocket of an accepted OpenAI SIP call (`…/v1/realtime?call_id=…`).
+
+    Needs a standard API key: sidebands opened with ephemeral keys are refused.
+    """
+    if not api_key:
+        raise ProviderConfigError("The OpenAI SIP sideband needs a standard API key.")
+    url = _url(base_url or OPENAI_DEFAULT_BASE_URL, {"call_id": call_id})
+    return UpstreamTarget(url, {"Authorization": f"Bearer {api_key}"})

@@ -151,6 +151,7 @@ class BotAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        ("Phone calls", {"fields": ("transfer_number",)}),
         ("History", {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
 

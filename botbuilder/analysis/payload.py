@@ -11,6 +11,9 @@ from botbuilder.models import Session, SessionAnalysis
 EVENT_TYPE = "session.ended"
 
 
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # make run's address, when none is set
+
+
 def analysis_dict(analysis: SessionAnalysis | None) -> dict[str, Any] | None:
     """Everything the analysis produced (None when the session has none)."""
     if analysis is None:
@@ -42,7 +45,7 @@ def session_analysis(session: Session) -> SessionAnalysis | None:
 
 
 def _links(session: Session) -> dict[str, str]:
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    base = (settings.PUBLIC_BASE_URL or LOCAL_BASE_URL).rstrip("/")
     try:
         links = {"admin": base + session.get_absolute_url()}
         for fmt in TEXT_FORMATS:

@@ -18,7 +18,7 @@ from botbuilder.assembly.knowledge import (
 )
 from botbuilder.assembly.snapshot import Snapshot, ToolSpec
 from botbuilder.assembly.tokens import estimate_json_tokens, estimate_tokens
-from botbuilder.assembly.variables import fill
+from botbuilder.assembly.variables import CALLER_NUMBER_UNKNOWN, fill
 from botbuilder.catalogue import realtime_model
 
 # Context window of a model the catalogue lacks (compatible servers), in tokens.
@@ -117,6 +117,7 @@ def resolve_variables(
         "bot_name": snapshot.bot.name,
         "today": now.date().isoformat(),
         "now": now.strftime("%Y-%m-%d %H:%M %Z").strip(),
+        "caller_number": CALLER_NUMBER_UNKNOWN,
     }
     values.update({k: str(v) for k, v in snapshot.bot.variable_defaults.items()})
     values.update(

@@ -7,7 +7,11 @@ PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 VARIABLE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # Filled by the system for every session; a bot need not declare them.
-BUILTIN_VARIABLES = ("bot_name", "today", "now")
+# caller_number: the caller's phone number on phone calls ("unknown" elsewhere).
+BUILTIN_VARIABLES = ("bot_name", "today", "now", "caller_number")
+CALLER_NUMBER_UNKNOWN = "unknown"
+# Filled during a phone call for tools only: the last keypad key and every key so far.
+TOOL_VARIABLES = ("dtmf_last", "dtmf_digits")
 
 
 class UnknownVariableError(ValueError):

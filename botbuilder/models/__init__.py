@@ -7,6 +7,7 @@ from botbuilder.models.analysis_results import SessionAnalysis, WebhookDelivery
 from botbuilder.models.bot import Bot
 from botbuilder.models.connection import Connection
 from botbuilder.models.knowledge import KnowledgeSnippet
+from botbuilder.models.phone import PhoneAccount, PhoneNumber
 from botbuilder.models.session import Session, TranscriptItem
 from botbuilder.models.tool import Tool
 from botbuilder.models.voice import Voice
@@ -18,6 +19,8 @@ __all__ = [
     "Bot",
     "Connection",
     "KnowledgeSnippet",
+    "PhoneAccount",
+    "PhoneNumber",
     "Session",
     "SessionAnalysis",
     "Tool",

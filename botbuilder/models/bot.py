@@ -21,6 +21,7 @@ from botbuilder.models.choices import (
     TurnDetection,
 )
 from botbuilder.models.model_options import MAX_OUTPUT_TOKENS_CAP, ModelOptions
+from botbuilder.models.phone import validate_e164
 from botbuilder.models.size_limits import context_size_error
 
 
@@ -245,6 +246,15 @@ class Bot(ModelOptions):
         validators=[MinValueValidator(1)],
         help_text="Sessions, transcripts and recordings older than this are deleted by "
         "purge_sessions.",
+    )
+    # Phone calls (issue 14)
+    transfer_number = models.CharField(
+        "transfer number",
+        max_length=20,
+        blank=True,
+        validators=[validate_e164],
+        help_text="Phone calls: where transfer_call sends the caller, in E.164 form, e.g. "
+        "+14155550123. Empty: transfer_call only ends the call.",
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)

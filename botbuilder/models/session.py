@@ -56,6 +56,13 @@ class Session(models.Model):
         blank=True,
         help_text="Phone number or client id, if known.",
     )
+    provider_call_id = models.CharField(
+        "provider call id",
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="Phone calls: Twilio's Call SID (CA...) or OpenAI's SIP call id.",
+    )
     started_at = models.DateTimeField("started", auto_now_add=True, db_index=True)
     ended_at = models.DateTimeField("ended", null=True, blank=True)
     status = models.CharField(

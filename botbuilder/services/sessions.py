@@ -57,6 +57,8 @@ def session_start(
     connection_kind: str = "",
     engine: str = "",
     session_config: dict[str, Any] | None = None,
+    caller: str = "",
+    provider_call_id: str = "",
 ) -> Session:
     """Create the Session row with the frozen configuration it runs with."""
     config = session_config if session_config is not None else assembly.session
@@ -64,6 +66,8 @@ def session_start(
         bot=bot,
         bot_name=snapshot.bot.name,
         channel=channel,
+        caller=caller,
+        provider_call_id=provider_call_id,
         started_by=user if getattr(user, "is_authenticated", False) else None,
         model=snapshot.bot.model,
         voice=snapshot.voice.provider_voice if snapshot.voice else "",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from botbuilder.assembly.variables import BUILTIN_VARIABLES
+from botbuilder.assembly.variables import BUILTIN_VARIABLES, TOOL_VARIABLES
 from botbuilder.tools.secrets import header_value_problems, references
 from botbuilder.tools.ssrf import BlockedURLError, parse_url
 from botbuilder.tools.templating import argument_names, json_strings, variable_names
@@ -37,7 +37,7 @@ def placeholder_problems(
                 "schema's properties or fix the placeholder"
             )
     if known_variables is not None:
-        allowed = set(known_variables) | set(BUILTIN_VARIABLES)
+        allowed = set(known_variables) | set(BUILTIN_VARIABLES) | set(TOOL_VARIABLES)
         for name in dict.fromkeys(n for t in texts for n in variable_names(t)):
             if name not in allowed:
                 problems.append(

@@ -66,10 +66,16 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
             "bot_inactive",
             "This bot is inactive; activate it to start sessions.",
         )
+    return bot_context(bot=bot, audio_format="pcm16")
+
+
+def bot_context(*, bot: Bot, audio_format: str) -> BotContext | Refusal:
+    """What a session of `bot` needs, with audio in `audio_format` ("pcm16", or "pcmu"
+    for phone calls: G.711 μ-law 8 kHz both ways); a Refusal when none can start."""
     retired = model_start_refusal(bot.speech_model())
     if retired:
         return Refusal(CLOSE_INACTIVE, "model_retired", retired)
-    snapshot = selectors.bot_snapshot(bot=bot, audio_format="pcm16")
+    snapshot = selectors.bot_snapshot(bot=bot, audio_format=audio_format)
     connection = selectors.connection_for_bot(bot=bot)
     voice = snapshot.voice
     spec = ConnectionSpec(
@@ -115,12 +121,17 @@ def start_session_row(
     snapshot: Snapshot,
     assembly: Assembly,
     session_config: dict[str, Any],
+    channel: str = "preview",
+    caller: str = "",
+    provider_call_id: str = "",
 ) -> StartedRow:
-    """Create the Session row (status active) for a browser preview session."""
+    """Create the Session row (status active): a browser preview session by default."""
     engine = engine_label(ctx.connection, ctx.connection.model)
     row = session_start(
         bot=ctx.bot,
-        channel="preview",
+        channel=channel,
+        caller=caller,
+        provider_call_id=provider_call_id,
         user=user,
         variables=dict(snapshot.variables),
         snapshot=snapshot,

@@ -6,7 +6,6 @@ session itself runs in `realtime.session.SessionRunner`, with this consumer as i
 """
 
 import asyncio
-import dataclasses
 import json
 import logging
 import time
@@ -14,9 +13,8 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
-from botbuilder.assembly import UnknownVariableError, assemble
+from botbuilder.assembly import UnknownVariableError
 from botbuilder.models.choices import EndReason
 from realtime import heartbeat
 from realtime.consumers.dispatch import DirectDispatchMixin
@@ -26,6 +24,7 @@ from realtime.consumers.loading import (
     load_bot_context,
     start_session_row,
 )
+from realtime.consumers.starting import prepare_session, session_target, setup_for
 from realtime.consumers.validation import (
     ClientInputError,
     RateLimiter,
@@ -33,8 +32,7 @@ from realtime.consumers.validation import (
     parse_control,
 )
 from realtime.monitoring import WATCHED_EVENT_TYPES, publish
-from realtime.providers import ProviderConfigError, adapt_session, upstream_target
-from realtime.session.config import build_setup, session_config
+from realtime.providers import ProviderConfigError
 from realtime.session.recording import make_recorder
 from realtime.session.runner import SessionRunner
 from realtime.session.store import SessionStore
@@ -190,43 +188,32 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
                 "The session has already started.", "already_started"
             )
         ctx = self.ctx
-        snapshot = dataclasses.replace(ctx.snapshot, variables=message["variables"])
         try:
             # CPU work that grows with the bot (thousands of snippets): off the loop.
-            assembly = await asyncio.to_thread(assemble, snapshot)
+            prepared = await asyncio.to_thread(
+                prepare_session,
+                ctx,
+                message["variables"],
+                push_to_talk=message["push_to_talk"],
+            )
         except UnknownVariableError as exc:
             raise ClientInputError(str(exc), "invalid_variables") from None
-        config = adapt_session(
-            ctx.connection,
-            session_config(assembly, push_to_talk=message["push_to_talk"]),
-        )
         try:
-            target = upstream_target(
-                ctx.connection,
-                offline_host=settings.OFFLINE_ENGINE_HOST,
-                offline_port=settings.OFFLINE_ENGINE_PORT,
-                openai_key_fallback=settings.OPENAI_API_KEY,
-            )
+            target = session_target(ctx)
         except ProviderConfigError as exc:
             await self._error(str(exc), "provider_config", fatal=True)
             await self.transport.close(CLOSE_PROVIDER_CONFIG)
             return
+        snapshot, assembly = prepared.snapshot, prepared.assembly
         row = await database_sync_to_async(start_session_row)(
             ctx=ctx,
             user=self.scope.get("user"),
             snapshot=snapshot,
             assembly=assembly,
-            session_config=config,
+            session_config=prepared.config,
         )
         setup = await asyncio.to_thread(  # builds the knowledge index: off the loop
-            build_setup,
-            session_id=row.session_id,
-            snapshot=snapshot,
-            assembly=assembly,
-            session=config,
-            target=target,
-            prices=settings.REALTIME_PRICES,
-            debug=message["debug"],
+            setup_for, prepared, row.session_id, target, debug=message["debug"]
         )
         recorder = make_recorder(
             record_audio=ctx.record_audio, audio_format=setup.audio_format

@@ -24,7 +24,8 @@ MIN_COMMIT_MS = (
 )
 HELD_AUDIO_MAX_MS = 5000  # caller audio kept while the model connection is being set up
 TYPED_TEXT_READY_TIMEOUT_S = UPSTREAM_READY_TIMEOUT_S
-DTMF_NOTE = "[The caller pressed {digits} on the phone keypad.]"
+DTMF_KEYS = frozenset("0123456789*#ABCD")
+DTMF_NOTE = "[The caller pressed {digits} on the keypad]"
 
 
 class CallerInput:
@@ -40,8 +41,10 @@ class CallerInput:
         recorder: Recorder | None,
         *,
         on_caller_active: Callable[[], None],
+        on_keypad: Callable[[str, str], None],
     ) -> None:
         self._setup, self._lifecycle, self._link = setup, lifecycle, link
+        self._on_keypad = on_keypad  # (last digits, every digit of the call)
         self._responder, self._transcript = responder, transcript
         self._outbox, self._clock, self._recorder = outbox, clock, recorder
         self._on_caller_active = on_caller_active
@@ -113,22 +116,19 @@ class CallerInput:
         )
 
     async def on_dtmf(self, digits: str) -> None:
-        """Keypad digits (phone calls): a note in the conversation, then an answer."""
+        """Keypad digits (0-9, *, #, A-D) of a phone call: a caller turn saying which key
+        was pressed, then an answer; tools see them as `dtmf_last` / `dtmf_digits`."""
+        digits = "".join(d for d in str(digits) if d in DTMF_KEYS)
         if self._lifecycle.ending or not digits:
             return
-        self._on_caller_active()
         self.digits += digits
+        self._on_keypad(digits, self.digits)
         await self._outbox.event({"type": "dtmf", "digits": digits})
-        note = protocol.user_text_item(DTMF_NOTE.format(digits=digits))
-        await self._responder.request(protocol.response_create(), before=[note])
+        await self.on_text(DTMF_NOTE.format(digits=digits))
 
     async def on_dtmf_event(self, event: dict[str, Any]) -> None:
-        """`input_audio_buffer.dtmf_event_received` (SIP calls): shown and passed to tools;
-        the model receives the digit from the service itself."""
-        digit = event.get("event") or ""
-        if digit:
-            self.digits += digit
-            await self._outbox.event({"type": "dtmf", "digits": digit})
+        """`input_audio_buffer.dtmf_event_received`: keypad presses of a SIP call."""
+        await self.on_dtmf(str(event.get("event") or ""))
 
     async def on_commit(self) -> None:
         """Push-to-talk: the caller released the button."""

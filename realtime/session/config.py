@@ -30,6 +30,9 @@ class SessionSetup:
     wrap_up_message: str = ""
     audio_format: str = "pcm16"
     debug: bool = False
+    # False for a SIP call's sideband: the caller's audio never passes through us, so the
+    # service handles barge-in itself, and its normal close is the caller hanging up.
+    media_relayed: bool = True
 
     @property
     def bytes_per_ms(self) -> int:

@@ -104,8 +104,8 @@ class Playback:
         The item being played is truncated to what the caller reports (or the estimate);
         items queued behind it were never heard.
         """
-        if not self._setup.interrupt_response:
-            return  # the bot is configured to finish its sentence
+        if not self._setup.interrupt_response or not self._setup.media_relayed:
+            return  # the bot finishes its sentence, or the service plays (and cuts) it
         now = time.monotonic()
         audible = [
             t

@@ -34,7 +34,12 @@ from realtime.session.responder import Responder
 from realtime.session.timers import TaskGroup
 from realtime.session.toolcalls import ToolCalls
 from realtime.session.transcript import Store, Transcript
-from realtime.session.transport import Recorder, Transport, close_code_for
+from realtime.session.transport import (
+    CLOSE_NORMAL,
+    Recorder,
+    Transport,
+    close_code_for,
+)
 from realtime.session.usage import UsageMeter
 from realtime.session.watchdog import UpstreamWatchdog
 from realtime.upstream import UpstreamConnectError
@@ -110,6 +115,7 @@ class SessionRunner:
             self.clock,
             recorder,
             on_caller_active=self.limits.caller_active,
+            on_keypad=self.tools.note_keypad,
         )
         self.meter = UsageMeter(
             setup.model, setup.session, setup.prices, store, self.outbox
@@ -247,6 +253,9 @@ class SessionRunner:
             return  # ending, or a reconnect already replaces this connection
         if code == CLOSE_GOING_AWAY:
             self.reconnection.schedule("the model session reached its time limit")
+            return
+        if code == CLOSE_NORMAL and not self.setup.media_relayed:
+            self.request_end(reason="client_closed")  # a SIP caller hung up
             return
         detail = (
             f"The connection to the model closed unexpectedly (code {code}"

@@ -58,6 +58,11 @@ class ToolCalls:
         self._responses_done: set[str] = set()
         self._answered: set[str] = set()  # responses whose outputs went to the model
 
+    def note_keypad(self, last: str, digits: str) -> None:
+        """Keypad digits of a phone call, for tool templates: {{dtmf_last}}, {{dtmf_digits}}."""
+        self.context.variables["dtmf_last"] = last
+        self.context.variables["dtmf_digits"] = digits
+
     def batch_pending(self) -> bool:
         """Some response's tool calls still wait to be run or answered."""
         return any(

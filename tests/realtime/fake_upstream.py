@@ -53,6 +53,10 @@ USAGE = {
 }
 
 
+# Server events the SDK defines without an `event_id`.
+EVENTS_WITHOUT_ID = frozenset({"input_audio_buffer.dtmf_event_received"})
+
+
 class ProtocolViolation(AssertionError):
     """The relay sent something the Realtime protocol does not allow."""
 
@@ -123,7 +127,9 @@ class FakeConn:
 
     async def send(self, etype: str, **fields: Any) -> None:
         """Send a server event; it must be one the SDK's types accept."""
-        event = {"type": etype, "event_id": new_id("event"), **fields}
+        event = {"type": etype, **fields}
+        if etype not in EVENTS_WITHOUT_ID:
+            event = {"type": etype, "event_id": new_id("event"), **fields}
         VIOLATIONS.check("server", event)
         await self.ws.send(json.dumps(event))
 

@@ -165,7 +165,7 @@ async def test_parallel_calls_with_a_slow_tool_do_not_hold_the_conversation(
 
 
 async def test_the_services_idle_timeout_counts_as_a_reminder(
-    fake_upstream, open_session, monkeypatch
+    fake_upstream, open_session
 ):
     """With `idle_timeout_ms` the service itself says "are you still there?"
     (`input_audio_buffer.timeout_triggered`); after the bot's reminders the call ends."""
@@ -195,22 +195,14 @@ async def test_the_services_idle_timeout_counts_as_a_reminder(
         idle_reminder_after_s=15,
         idle_reminder_max=2,
         idle_reminder_text="Are you still there?",
+        idle_timeout_ms=15000,  # the service's own timeout (server VAD)
     )
-    # The bot's session asks the service for its own idle timeout (server VAD).
-    import realtime.consumers.session as consumer
-
-    real_config = consumer.session_config
-
-    def with_service_timeout(assembly, **kwargs):
-        session = real_config(assembly, **kwargs)
-        session["audio"]["input"]["turn_detection"]["idle_timeout_ms"] = 15000
-        return session
-
-    monkeypatch.setattr(consumer, "session_config", with_service_timeout)
     browser = await open_session(bot)
     ended = await browser.until("session.ended", within=5)
     assert ended["reason"] == "idle" and ended["status"] == "completed"
     conn = fake.connections[0]
+    detection = conn.of_type("session.update")[0]["session"]["audio"]["input"]
+    assert detection["turn_detection"]["idle_timeout_ms"] == 15000
     assert "response.create" not in conn.sent_types()  # the relay's own timer is off
     assert not fake.errors
 

@@ -2,7 +2,6 @@
 
 import asyncio
 import base64
-import json
 
 from realtime.providers import UpstreamTarget
 from realtime.session.config import SessionSetup
@@ -157,15 +156,8 @@ async def test_keypad_digits_reach_the_conversation_and_are_answered(fake_upstre
         conn.note = await conn.expect("conversation.item.create")
         await conn.expect("response.create")
         await conn.reply("You chose option five.")
-        # This event carries no event_id (SDK type): sent as it is.
-        await conn.ws.send(
-            json.dumps(
-                {
-                    "type": "input_audio_buffer.dtmf_event_received",
-                    "event": "#",
-                    "received_at": 1,
-                }
-            )
+        await conn.send(
+            "input_audio_buffer.dtmf_event_received", event="#", received_at=1
         )
 
     fake = await fake_upstream(script)
@@ -181,7 +173,9 @@ async def test_keypad_digits_reach_the_conversation_and_are_answered(fake_upstre
     await runner.end(reason="client_closed")
     note = fake.connections[0].note["item"]
     assert note["role"] == "user"
-    assert note["content"][0]["text"] == "[The caller pressed 5 on the phone keypad.]"
+    assert note["content"][0]["text"] == "[The caller pressed 5 on the keypad]"
     assert [e["digits"] for e in transport.events if e["type"] == "dtmf"] == ["5", "#"]
     assert runner.caller.digits == "5#"
+    assert runner.tools.context.variables["dtmf_digits"] == "5#"
+    assert runner.tools.context.variables["dtmf_last"] == "#"
     assert not fake.errors

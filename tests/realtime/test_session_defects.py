@@ -294,16 +294,16 @@ async def test_the_knowledge_index_is_built_off_the_event_loop(
     live call of the worker shares (bench/session_start_stall.py measures the gap)."""
     import threading
 
-    import realtime.consumers.session as consumer
+    import realtime.consumers.starting as starting
 
     threads = []
-    real_build = consumer.build_setup
+    real_build = starting.build_setup
 
     def recording_build(**kwargs):
         threads.append(threading.current_thread())
         return real_build(**kwargs)
 
-    monkeypatch.setattr(consumer, "build_setup", recording_build)
+    monkeypatch.setattr(starting, "build_setup", recording_build)
 
     async def script(conn):
         await conn.session_created()

@@ -1,0 +1,1 @@
+"""Phone calls: Twilio Media Streams and OpenAI SIP (webhooks, signatures, call control)."""

@@ -1,0 +1,1 @@
+"""Phone calls on the session core: Twilio Media Streams and OpenAI SIP sidebands."""
