@@ -57,9 +57,10 @@ def terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Candidate:
-    key: str  # snippet title or tool name
-    kind: str  # "snippet" | "tool" | "topic" (a search_knowledge topic title)
+    key: str  # unique: snippet title, passage key or tool name
+    kind: str  # "snippet" | "passage" | "tool" | "topic" (a search_knowledge topic)
     text: str  # what is matched: title/name (weighted) + body/description
+    title: str = ""  # the words of the title, when the key is not just that
 
 
 def _similar(a: str, b: str) -> float:
@@ -90,7 +91,7 @@ def score_all(
         return [(0.0, c) for c in candidates]
     steps = [_steps(c) for c in candidates]
     titles = [
-        _expanded(c.key.replace("_", " "), n)
+        _expanded((c.title or c.key).replace("_", " "), n)
         for c, n in zip(candidates, steps, strict=True)
     ]
     docs = [
