@@ -63,6 +63,7 @@ async def run_set(
                     session_update,
                     expected=case.expected,
                     search=search,
+                    question=question,
                     typed=question if audio is None else None,
                     audio=audio,
                 )

@@ -65,11 +65,13 @@ async def converse(
     *,
     expected: str,
     search: Search,
+    question: str,
     typed: str | None = None,
     audio: tuple[np.ndarray, int] | None = None,
 ) -> dict:
     """One question, typed or spoken, to the end of the engine's answer."""
     result = {
+        "question": question,
         "transcript": typed or "",
         "answers": [],
         "calls": [],
@@ -135,7 +137,7 @@ async def _relay(ws, response: dict, result: dict, expected: str, search) -> boo
         return True
     last = result["answers"][-1] if result["answers"] else ""
     if not calls and CONFIRM_RE.match(last) and result["confirmed"] is None:
-        wanted = expected.partition(":")[2]
+        wanted = expected.partition(":")[2] or digits_in(result["question"])
         result["confirmed"] = bool(wanted) and digits_in(last) == wanted
         await _user_text(ws, "yes" if result["confirmed"] else "no")
         return True

@@ -220,7 +220,7 @@ DEV_QUESTIONS = [
     ("how do i change my address", "Changing a delivery address"),
     ("please cancel my acme plus subscription", "Cancelling a subscription"),
     ("what is the status of my order seven eight nine", "get_order_status"),
-    ("when will my package arrive", "get_order_status"),
+    ("when will my package arrive", "ask:get_order_status"),
     ("i want to speak to an agent", "transfer_to_human"),
     ("let me talk to someone", "transfer_to_human"),
     ("okay thanks bye", "end_call"),

@@ -21,9 +21,12 @@ __all__ = ["NO_INFORMATION", "Plan", "answer_utterance", "pick_hypothesis"]
 
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
 # Combined lexical + semantic score a candidate needs to answer (`knowledge.rank`).
-MATCH_MIN_SCORE = 0.55
+MATCH_MIN_SCORE = 0.65
 # Weight of an n-best alternative's vote, per rank below the best path.
 NBEST_RANK_WEIGHT = 0.85
+# A spoken request is answered only when this share of its recognition alternatives
+# (rank-weighted) leads to the same answer; tuned on the dev set.
+SPOKEN_SUPPORT_MIN = 0.5
 DEFAULT_GREETING = "Hello, how can I help you?"
 NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')
@@ -84,10 +87,27 @@ def _agreement(utterance: str, alternatives: list[str]) -> float:
     return agreement_on(value, alternatives, NBEST_RANK_WEIGHT) if value else 1.0
 
 
+def _support(knowledge: Knowledge, key: str, alternatives: list[str]) -> float:
+    """Rank-weighted share of recognition alternatives whose best match is `key`."""
+    if len(alternatives) < 2:
+        return 1.0
+    total = agreeing = 0.0
+    for position, text in enumerate(alternatives):
+        weight = NBEST_RANK_WEIGHT**position
+        total += weight
+        ranked = rank(knowledge, text)
+        if ranked and ranked[0][0] >= MATCH_MIN_SCORE and ranked[0][1].key == key:
+            agreeing += weight
+    return agreeing / total
+
+
 def _answer(knowledge: Knowledge, utterance: str, alternatives: list[str]) -> Plan:
     ranked = rank(knowledge, utterance)
     if ranked and ranked[0][0] >= MATCH_MIN_SCORE:
         best = ranked[0][1]
+        if _support(knowledge, best.key, alternatives) < SPOKEN_SUPPORT_MIN:
+            # The recogniser is unsure of these words: asking again beats a wrong answer.
+            return Plan(text=NOT_CAUGHT)
         if best.kind in ("snippet", "passage"):
             return Plan(text=knowledge.answers[best.key], matched=best.key)
         if best.kind == "topic":

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botbuilder.assembly.knowledge import parse_knowledge, parse_search_topics
+from realtime.engine.arguments import is_identifier
 from realtime.engine.matching import Candidate, score_all
+from realtime.engine.numbers import longest_number
 from realtime.engine.passages import parse_passages
 from realtime.engine.semantic import Vectors
 
@@ -24,11 +26,18 @@ TRANSFER_HINTS = ("transfer", "human", "person", "colleague", "agent", "operator
 # Semantic similarity counts above this floor (unrelated sentences score up to ~0.15),
 # with this weight against the lexical share; tuned on the tune and dev sets.
 SEMANTIC_FLOOR = 0.3
-SEMANTIC_WEIGHT = 2.0
+SEMANTIC_WEIGHT = 1.5
 # Tool descriptions are written about the bot ("Look up ... by its order number"), not in
 # callers' words, and every request mentioning an order resembles them: less weight.
 TOOL_SEMANTIC_WEIGHT = 0.5
+# The candidate the model ranks first gains its lead over the second, times this: a
+# long question shares few words with its answer but is still nearest to it.
+SEMANTIC_LEAD_WEIGHT = 0.5
+# A number of this many digits is evidence for a tool that takes one (an order number).
+NUMBER_EVIDENCE_DIGITS = 3
+NUMBER_EVIDENCE = 0.5
 CALLER_WORDS_RE = re.compile(r"\b(?:when |if )?the caller(?:'s)?\b|\bcallers?\b", re.I)
+SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")
 CACHE_SIZE = 32  # sessions' knowledge kept (one entry per distinct bot)
 
 
@@ -134,22 +143,47 @@ def combined(
     return lexical + weight * max(0.0, similarity - SEMANTIC_FLOOR)
 
 
+def request_part(utterance: str) -> str:
+    """The question in a typed message of several sentences ("I bought a jacket and it
+    does not fit. Can I send it back?" asks the second); else the whole message."""
+    parts = [p.strip() for p in SENTENCE_RE.split(utterance) if p.strip()]
+    questions = [p for p in parts if p.endswith("?")]
+    if len(parts) < 2 or not questions:
+        return utterance
+    return " ".join(questions)
+
+
+def _takes_identifier(tool: dict[str, Any]) -> bool:
+    properties = (tool.get("parameters") or {}).get("properties") or {}
+    return any(
+        is_identifier(name, prop if isinstance(prop, dict) else {})
+        for name, prop in properties.items()
+    )
+
+
 def rank(knowledge: Knowledge, utterance: str) -> list[tuple[float, Candidate]]:
-    """(score, candidate), best first: lexical share plus weighted semantic similarity."""
+    """(score, candidate), best first: lexical share plus semantic similarity, plus the
+    semantic leader's lead, plus number evidence for tools that take a number."""
     if not knowledge.candidates:
         return []
-    lexical = {c.key: s for s, c in score_all(utterance, knowledge.candidates)}
-    semantic = knowledge.vectors.similarity(utterance)
-    scored = [
-        (
-            combined(
-                lexical[c.key],
-                float(sim),
-                TOOL_SEMANTIC_WEIGHT if c.kind == "tool" else SEMANTIC_WEIGHT,
-            ),
-            c,
+    asked = request_part(utterance)
+    lexical = {c.key: s for s, c in score_all(asked, knowledge.candidates)}
+    semantic = [float(x) for x in knowledge.vectors.similarity(asked)]
+    order = sorted(range(len(semantic)), key=lambda i: -semantic[i])
+    lead = semantic[order[0]] - semantic[order[1]] if len(order) > 1 else 0.0
+    has_number = len(longest_number(utterance, letters=True)) >= NUMBER_EVIDENCE_DIGITS
+    scored = []
+    for i, c in enumerate(knowledge.candidates):
+        tool = c.kind == "tool"
+        score = combined(
+            lexical[c.key],
+            semantic[i],
+            TOOL_SEMANTIC_WEIGHT if tool else SEMANTIC_WEIGHT,
         )
-        for c, sim in zip(knowledge.candidates, semantic, strict=True)
-    ]
+        if i == order[0] and semantic[i] > 0:
+            score += SEMANTIC_LEAD_WEIGHT * lead * (0.5 if tool else 1.0)
+        if tool and has_number and _takes_identifier(knowledge.tools[c.key]):
+            score += NUMBER_EVIDENCE
+        scored.append((score, c))
     scored.sort(key=lambda pair: -pair[0])
     return scored

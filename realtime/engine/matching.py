@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from realtime.engine.lm import words
-from realtime.engine.wordforms import SYNONYMS, stem
+from realtime.engine.wordforms import SYNONYMS, rephrase, stem
 
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be been am "
@@ -17,10 +17,13 @@ STOPWORDS = frozenset(
     "when why".split()
 )
 NUMBER_WORDS = frozenset(
-    "zero oh one two three four five six seven eight nine ten eleven twelve".split()
+    "zero oh one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
+    "sixty seventy eighty ninety hundred thousand double triple".split()
 )
 FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
 TITLE_BONUS = 1.25
+UNKNOWN_WORD_WEIGHT = 1.0
 # A tool is an action: reach it through one synonym link at most, so a chain such as
 # parcel -> package -> order does not turn "my parcel was broken" into an order lookup.
 TOOL_SYNONYM_STEPS = 1
@@ -46,7 +49,9 @@ def search_query(utterance: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Words of `text` that carry meaning (no stopwords, no numbers), in order, unique."""
-    kept = [w for w in words(text) if w not in STOPWORDS and w not in NUMBER_WORDS]
+    kept = [
+        w for w in words(rephrase(text)) if w not in STOPWORDS and w not in NUMBER_WORDS
+    ]
     return list(dict.fromkeys(kept))
 
 
@@ -106,10 +111,16 @@ def score_all(
     weighted = []
     for word in query_words:
         alts = alternatives(word)
-        df = sum(1 for d in docs if match(alts, d) > 0)
-        # A word no candidate has weighs like the rarest known word: it may be a
-        # misheard word as well as a topic the knowledge lacks.
-        weighted.append((alts, math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))))
+        # Rarity is judged on the word and its nearest synonym: a long chain
+        # (postage -> shipping -> delivery) would make any word look common.
+        df = sum(1 for d in docs if match(alts[:2], d) > 0) or sum(
+            1 for d in docs if match(alts, d) > 0
+        )
+        # A word no candidate has weighs like the rarest known word, scaled by
+        # UNKNOWN_WORD_WEIGHT: it may be a misheard word, a detail of the caller's own
+        # ("a jacket") or a topic the knowledge lacks.
+        weight = math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))
+        weighted.append((alts, weight if df else UNKNOWN_WORD_WEIGHT * weight))
     total = sum(weight for _, weight in weighted)
     scored = []
     for cand, doc, title, n in zip(candidates, docs, titles, steps, strict=True):

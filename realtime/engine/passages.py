@@ -49,15 +49,19 @@ def _spoken(sentence: str) -> str:
     return sentence if sentence[-1] in ".!?" else sentence + "."
 
 
-def _line_passages(title: str, line: str) -> list[tuple[str, str]]:
-    facts = [
-        _spoken(s)
-        for s in _sentences(line)
-        if len(s.split()) >= MIN_PASSAGE_WORDS and not _is_direction(s)
-    ]
-    if len(facts) <= LINE_MAX_SENTENCES:
-        return [(title, " ".join(facts))] if facts else []
-    return [(title, fact) for fact in facts]
+def _line_passages(heading: str, line: str) -> list[tuple[str, str]]:
+    """Facts of one line: a "Label: text" sentence is titled by its label."""
+    facts: list[tuple[str, str]] = []
+    for sentence in _sentences(line):
+        labelled = LABEL_RE.match(sentence)
+        title, text = (
+            (labelled.group(1), labelled.group(2)) if labelled else (heading, sentence)
+        )
+        if len(text.split()) >= MIN_PASSAGE_WORDS and not _is_direction(text):
+            facts.append((title, _spoken(text)))
+    if len(facts) <= LINE_MAX_SENTENCES and len({t for t, _ in facts}) == 1:
+        return [(facts[0][0], " ".join(text for _, text in facts))]
+    return facts
 
 
 def parse_passages(instructions: str) -> list[tuple[str, str]]:
@@ -83,9 +87,5 @@ def parse_passages(instructions: str) -> list[tuple[str, str]]:
             passages.append((question, _spoken(answered.group(1).strip())))
             question = ""
             continue
-        labelled = LABEL_RE.match(line)
-        title, body = (
-            (labelled.group(1), labelled.group(2)) if labelled else (heading, line)
-        )
-        passages += _line_passages(title, body)
+        passages += _line_passages(heading, line)
     return passages
