@@ -20,6 +20,7 @@ YES_WORDS = frozenset(
     "yes yeah yep yup correct right sure exactly okay ok please affirmative".split()
 )
 NO_WORDS = frozenset("no nope nah wrong incorrect not".split())
+AGREEING_FILLERS = frozenset({"that", "that's", "thats", "is", "it", "it's"})
 SHORT_REPLY_MAX_WORDS = 4  # longer replies are read as a new request
 # Below this share of recognition alternatives agreeing on a value, it is read back.
 CONFIRM_BELOW = 0.75
@@ -74,7 +75,7 @@ def yes_or_no(utterance: str) -> bool | None:
         return None
     if said[0] in NO_WORDS or "not" in said:
         return False
-    if said[0] in YES_WORDS or set(said) <= YES_WORDS | {"that", "is", "it's", "thats"}:
+    if said[0] in YES_WORDS or set(said) <= YES_WORDS | AGREEING_FILLERS:
         return True
     return None
 
