@@ -4,6 +4,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from realtime.engine.lm import words
 from realtime.engine.wordforms import SYNONYMS, rephrase, stem
@@ -68,12 +69,20 @@ class Candidate:
     title: str = ""  # the words of the title, when the key is not just that
 
 
+@lru_cache(maxsize=65536)
 def _similar(a: str, b: str) -> float:
+    """Fuzzy similarity of two stems, 0 below FUZZY_MIN_RATIO (cached: pairs recur across
+    the n-best alternatives and turns)."""
     if a == b:
         return 1.0
     if len(a) < 4 or len(b) < 4:
         return 0.0
-    ratio = SequenceMatcher(None, a, b).ratio()
+    matcher = SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < FUZZY_MIN_RATIO:
+        return 0.0
+    if matcher.quick_ratio() < FUZZY_MIN_RATIO:
+        return 0.0
+    ratio = matcher.ratio()
     return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
 
 
@@ -81,9 +90,10 @@ def _steps(candidate: Candidate) -> int:
     return TOOL_SYNONYM_STEPS if candidate.kind == "tool" else len(SYNONYMS)
 
 
-def _expanded(text: str, steps: int = len(SYNONYMS)) -> set[str]:
-    """Stems of `text` plus their synonyms' stems (a document's index)."""
-    return {alt for w in content_words(text) for alt in alternatives(w, steps)}
+@lru_cache(maxsize=4096)
+def _expanded(text: str, steps: int = len(SYNONYMS)) -> frozenset[str]:
+    """Stems of `text` plus their synonyms' stems (a document's index; cached)."""
+    return frozenset(alt for w in content_words(text) for alt in alternatives(w, steps))
 
 
 def score_all(
