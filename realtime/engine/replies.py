@@ -28,7 +28,7 @@ COULD_NOT = "I'm sorry, I couldn't do that just now."
 OFFER = "Would you like me to put you through to a colleague?"
 # A search result is spoken only when it answers the question this well (combined
 # lexical + semantic score, as `knowledge.rank`); tuned on the tune and dev sets.
-SEARCH_MIN_SCORE = 0.45
+SEARCH_MIN_SCORE = 0.65
 
 
 def _spoken_key(key: str) -> str:
