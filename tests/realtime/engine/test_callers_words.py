@@ -191,3 +191,19 @@ def test_plain_text_knowledge_in_the_instructions_is_answered():
     )
     plan = answer_utterance(config, "When are you open?")
     assert plan.text == "We are open Monday to Saturday from nine to six."
+
+
+async def test_a_missing_order_number_is_asked_for_over_the_protocol(client):
+    await client.update(output_modalities=["text"])
+    await client.say_user_text("Can you tell me the status of my order?")
+    await client.send("response.create")
+    done = await client.until("response.done")
+    (message,) = done["response"]["output"]
+    assert message["type"] == "message"
+    assert message["content"][0]["text"] == "What is your order number?"
+    await client.say_user_text("It is 8291.")
+    await client.send("response.create")
+    done = await client.until("response.done")
+    (call,) = done["response"]["output"]
+    assert call["type"] == "function_call" and call["name"] == "get_order_status"
+    assert json.loads(call["arguments"]) == {"order_number": "8291"}
