@@ -207,3 +207,26 @@ async def test_a_missing_order_number_is_asked_for_over_the_protocol(client):
     (call,) = done["response"]["output"]
     assert call["type"] == "function_call" and call["name"] == "get_order_status"
     assert json.loads(call["arguments"]) == {"order_number": "8291"}
+
+
+async def test_knowledge_is_embedded_in_worker_threads_never_on_the_loop(
+    client, monkeypatch
+):
+    import threading
+
+    from realtime.engine import answer, knowledge, session
+
+    threads = []
+
+    def recording(config):
+        threads.append(threading.current_thread().name)
+        return knowledge.knowledge_for(config)
+
+    monkeypatch.setattr(session, "knowledge_for", recording)
+    monkeypatch.setattr(answer, "knowledge_for", recording)
+    await client.update(output_modalities=["text"])
+    await client.say_user_text("when are you open")
+    await client.send("response.create")
+    await client.until("response.done")
+    assert len(threads) >= 2  # once at session.update, once for the answer
+    assert all(name.startswith("engine") for name in threads), threads
