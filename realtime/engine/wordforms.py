@@ -52,6 +52,7 @@ PHRASES = (
     (re.compile(r"\bpay(?:ing)? (?:anything |extra |more |much )?for\b"), "cost for"),
     (re.compile(r"\b(?:send|bring|take|give) (?:\w+ )?back\b"), "return"),
     (re.compile(r"\bmoney back\b"), "refund"),
+    (re.compile(r"\b(?:talk|chat)(?:ing)? (?=to\b|with\b)"), "speak "),
 )
 SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 
