@@ -16,6 +16,7 @@ from realtime.engine.numbers import longest_number, spoken_digits
 
 NO_INFORMATION = "I'm sorry, I don't have information on that."
 TOPICS_NAMED_MAX = 4
+TRANSFER_REASON = "The caller asked something the knowledge does not answer."
 YES_WORDS = frozenset(
     "yes yeah yep yup correct right sure exactly okay ok please affirmative".split()
 )
@@ -129,9 +130,9 @@ def follow_up(
     answer = yes_or_no(utterance)
     if pending.kind == "offer":
         if answer is True:
-            return Plan(
-                calls=[(pending.tool, {"reason": utterance})], matched=pending.tool
-            )
+            properties = _schema(knowledge, pending.tool).get("properties") or {}
+            arguments = {"reason": TRANSFER_REASON} if "reason" in properties else {}
+            return Plan(calls=[(pending.tool, arguments)], matched=pending.tool)
         if answer is False:
             return Plan(text="All right. What else can I help you with?")
         return None

@@ -8,6 +8,7 @@ import pytest
 from realtime.engine import knowledge as knowledge_module
 from realtime.engine import semantic
 from realtime.engine.answer import answer_utterance, plan_response
+from realtime.engine.dialogue import TRANSFER_REASON
 from realtime.engine.knowledge import knowledge_for
 from realtime.engine.passages import parse_passages
 from realtime.engine.replies import reply_to_output
@@ -103,7 +104,9 @@ def test_nothing_matching_says_so_names_the_topics_and_offers_a_colleague():
             "content": [{"type": "input_text", "text": "yes please"}],
         },
     ]
-    assert plan_response(config, context).calls[0][0] == "transfer_to_human"
+    assert plan_response(config, context).calls == [
+        ("transfer_to_human", {"reason": TRANSFER_REASON})
+    ]
 
 
 def test_without_a_transfer_tool_no_colleague_is_offered():
