@@ -65,9 +65,12 @@ class Knowledge:
         return None
 
     def topics(self) -> list[str]:
-        """What the bot can help with: its snippet titles and searchable topics."""
+        """What the bot can help with: its snippet, passage and searchable topic titles
+        (a passage titled by a question is left out: it reads badly in a list)."""
         seen = dict.fromkeys(
-            c.title for c in self.candidates if c.kind in ("snippet", "topic")
+            c.title
+            for c in self.candidates
+            if c.kind in ("snippet", "topic", "passage") and not c.title.endswith("?")
         )
         return [t for t in seen if t]
 

@@ -151,3 +151,15 @@ def test_a_bot_in_another_language_speaks_with_that_languages_voice():
     assert for_language(marin, "de") == EspeakVoice("de+klatt3", 165, 50)
     assert for_language(marin, "en") == marin
     assert for_language(marin, "xx") == marin  # no such eSpeak voice: keep English
+
+
+def test_a_bot_with_plain_text_knowledge_names_its_topics_too():
+    config = session_config(
+        instructions="Parking: free parking behind the shop.\n"
+        "Q: Do you repair bikes?\nA: Yes, in two days.",
+        tools=[],
+    )
+    plan = answer_utterance(config, "do you sell bicycle bells")
+    assert plan.text == (
+        "I'm sorry, I don't have information on that. I can help with parking."
+    )
