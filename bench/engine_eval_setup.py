@@ -1,8 +1,10 @@
 """Setup for bench/engine_eval.py: the demo session, caller audio, the simulated relay.
 
-Two question sets: "eval" (botbuilder/demo.py EVAL_QUESTIONS in CALLER_VOICES, the figures
-bench/README.md reports) and "dev" (other wordings in other voices, for tuning the engine
-without tuning it to the eval set).
+Three question sets, each asked typed and spoken:
+  - "tune": botbuilder/demo.py EVAL_QUESTIONS in CALLER_VOICES (the engine was tuned on it);
+  - "dev": other wordings in other voices (tune on it too);
+  - "heldout": callers' own words in voices of its own (engine_heldout.py): never tune on
+    it, report it.
 """
 
 import os
@@ -11,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engine_heldout import (  # noqa: E402
+    HELDOUT_QUESTIONS,
+    HELDOUT_SNR_DB,
+    HELDOUT_VOICES,
+    HELDOUT_VOICES_PER_QUESTION,
+)
 from botbuilder import demo  # noqa: E402
 from botbuilder.assembly import (  # noqa: E402
     BotSpec,
@@ -169,17 +178,6 @@ def caller_audio(
     return mixed, lead + end
 
 
-def word_errors(ref: str, hyp: str) -> int:
-    r, h = ref.split(), hyp.split()
-    d = list(range(len(h) + 1))
-    for i in range(1, len(r) + 1):
-        prev, d[0] = d[0], i
-        for j in range(1, len(h) + 1):
-            cur = min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
-            prev, d[j] = d[j], cur
-    return d[len(h)]
-
-
 def start_engine(port: int) -> subprocess.Popen:
     """`manage.py realtime_engine` on `port`, once it accepts connections."""
     env = {
@@ -222,7 +220,7 @@ DEV_QUESTIONS = [
     ("how do i change my address", "Changing a delivery address"),
     ("please cancel my acme plus subscription", "Cancelling a subscription"),
     ("what is the status of my order seven eight nine", "get_order_status"),
-    ("when will my package arrive", "get_order_status"),
+    ("when will my package arrive", "ask:get_order_status"),
     ("i want to speak to an agent", "transfer_to_human"),
     ("let me talk to someone", "transfer_to_human"),
     ("okay thanks bye", "end_call"),
@@ -233,7 +231,38 @@ DEV_VOICES = [
     ("en-us+f3", 170, 65),
     ("en-us+m7", 175, 40),
 ]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question: typed and spoken wordings, the expected answer, the caller voices."""
+
+    typed: str
+    spoken: str
+    expected: str
+    voices: tuple[tuple[str, int, int], ...]
+
+
+def _every_voice(questions, voices) -> list[Case]:
+    return [Case(q, q, expected, tuple(voices)) for q, expected in questions]
+
+
+def _heldout() -> list[Case]:
+    n, per = len(HELDOUT_VOICES), HELDOUT_VOICES_PER_QUESTION
+    return [
+        Case(
+            typed,
+            spoken,
+            expected,
+            tuple(HELDOUT_VOICES[(i + k) % n] for k in range(per)),
+        )
+        for i, (typed, spoken, expected) in enumerate(HELDOUT_QUESTIONS)
+    ]
+
+
+# name: (cases, seed of the noise, SNR in dB)
 QUESTION_SETS = {
-    "eval": (demo.EVAL_QUESTIONS, CALLER_VOICES, SEED),
-    "dev": (DEV_QUESTIONS, DEV_VOICES, SEED + 1),
+    "tune": (_every_voice(demo.EVAL_QUESTIONS, CALLER_VOICES), SEED, 20.0),
+    "dev": (_every_voice(DEV_QUESTIONS, DEV_VOICES), SEED + 1, 20.0),
+    "heldout": (_heldout(), SEED + 2, HELDOUT_SNR_DB),
 }

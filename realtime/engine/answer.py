@@ -1,35 +1,38 @@
-"""What the engine says or calls: knowledge snippets, tools, exact lines (pure code)."""
+"""What the engine says or calls: knowledge, tools, follow-ups, exact lines (pure code)."""
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from botbuilder.assembly.knowledge import parse_knowledge, parse_search_topics
-from realtime.engine.arguments import extract_arguments
-from realtime.engine.matching import Candidate, score_all, search_query
+from realtime.engine.arguments import identifier_in
+from realtime.engine.dialogue import (
+    NO_INFORMATION,
+    Plan,
+    agreement_on,
+    fallback,
+    follow_up,
+    tool_plan,
+)
+from realtime.engine.knowledge import SEARCH_TOOL, Knowledge, knowledge_for, rank
+from realtime.engine.matching import search_query
+from realtime.engine.replies import reply_to_output
+
+__all__ = ["NO_INFORMATION", "Plan", "answer_utterance", "pick_hypothesis"]
 
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
-SEARCH_TOOL = "search_knowledge"
-MATCH_MIN_SCORE = 0.55  # share of the question that must be found to answer from it
+# Combined lexical + semantic score a candidate needs to answer (`knowledge.rank`).
+MATCH_MIN_SCORE = 0.65
 # Weight of an n-best alternative's vote, per rank below the best path.
 NBEST_RANK_WEIGHT = 0.85
-NO_INFORMATION = "I'm sorry, I don't have information on that."
+# A spoken request is answered only when this share of its recognition alternatives
+# (rank-weighted) leads to the same answer; tuned on the dev set.
+SPOKEN_SUPPORT_MIN = 0.5
 DEFAULT_GREETING = "Hello, how can I help you?"
+NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')
-ENDING_WORDS = ("end", "ended", "hang", "hung", "goodbye", "closed")
-TRANSFER_WORDS = ("transfer", "human", "colleague", "agent", "handover", "hand")
-
-
-@dataclass
-class Plan:
-    """One response: spoken text and/or function calls (name, arguments)."""
-
-    text: str = ""
-    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    matched: str = (
-        ""  # snippet title or tool name that decided the answer (for tests/bench)
-    )
+# How many questions of the engine a caller's answer is traced back through.
+MAX_FOLLOW_UPS = 4
+Alternatives = dict[str, list[str]]  # user item id -> recognition alternatives
 
 
 def _item_text(item: dict[str, Any]) -> str:
@@ -39,30 +42,10 @@ def _item_text(item: dict[str, Any]) -> str:
     return " ".join(p for p in parts if p).strip()
 
 
-def _tools(session: dict[str, Any]) -> list[dict[str, Any]]:
-    return [t for t in session.get("tools") or [] if t.get("type") == "function"]
-
-
 def greeting(session: dict[str, Any]) -> str:
     """The opening line for a model-first conversation."""
     found = GREETING_RE.search(session.get("instructions") or "")
     return found.group(1) if found else DEFAULT_GREETING
-
-
-def _candidates(session: dict[str, Any]) -> list[Candidate]:
-    candidates = [
-        Candidate(t, "snippet", b)
-        for t, b in parse_knowledge(session.get("instructions") or "")
-    ]
-    for tool in _tools(session):
-        if tool["name"] != SEARCH_TOOL:
-            candidates.append(
-                Candidate(tool["name"], "tool", tool.get("description") or "")
-            )
-        else:  # the topics it can look up: a match there means "search for it"
-            topics = parse_search_topics(tool.get("description") or "")
-            candidates += [Candidate(title, "topic", title) for title in topics]
-    return candidates
 
 
 def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
@@ -75,17 +58,15 @@ def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
     even if the best path only kept "order"."""
     if len(hypotheses) < 2:
         return hypotheses[0] if hypotheses else ""
-    candidates = _candidates(session)
+    knowledge = knowledge_for(session)
     support: dict[str, float] = {}
     answered_by: list[str | None] = []
-    for rank, text in enumerate(hypotheses):
-        ranked = [
-            (s, c) for s, c in score_all(text, candidates) if s >= MATCH_MIN_SCORE
-        ]
+    for position, text in enumerate(hypotheses):
+        ranked = [(s, c) for s, c in rank(knowledge, text) if s >= MATCH_MIN_SCORE]
         answered_by.append(ranked[0][1].key if ranked else None)
         for score, candidate in ranked:
             support[candidate.key] = (
-                support.get(candidate.key, 0.0) + NBEST_RANK_WEIGHT**rank * score
+                support.get(candidate.key, 0.0) + NBEST_RANK_WEIGHT**position * score
             )
     winners = [key for key in answered_by if key is not None]
     if not winners:
@@ -96,87 +77,57 @@ def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
     return hypotheses[answered_by.index(best)]
 
 
-def answer_utterance(session: dict[str, Any], utterance: str) -> Plan:
-    """Best snippet's text, a tool call, a knowledge search, or a plain 'no information'."""
-    snippets = parse_knowledge(session.get("instructions") or "")
-    tools = _tools(session)
-    ranked = score_all(utterance, _candidates(session))
+def _search(utterance: str) -> Plan:
+    query = search_query(utterance)
+    return Plan(calls=[(SEARCH_TOOL, {"query": query})], matched=SEARCH_TOOL)
+
+
+def _agreement(utterance: str, alternatives: list[str]) -> float:
+    value = identifier_in(utterance)
+    return agreement_on(value, alternatives, NBEST_RANK_WEIGHT) if value else 1.0
+
+
+def _support(knowledge: Knowledge, key: str, alternatives: list[str]) -> float:
+    """Rank-weighted share of recognition alternatives whose best match is `key`."""
+    if len(alternatives) < 2:
+        return 1.0
+    total = agreeing = 0.0
+    for position, text in enumerate(alternatives):
+        weight = NBEST_RANK_WEIGHT**position
+        total += weight
+        ranked = rank(knowledge, text)
+        if ranked and ranked[0][0] >= MATCH_MIN_SCORE and ranked[0][1].key == key:
+            agreeing += weight
+    return agreeing / total
+
+
+def _answer(knowledge: Knowledge, utterance: str, alternatives: list[str]) -> Plan:
+    ranked = rank(knowledge, utterance)
     if ranked and ranked[0][0] >= MATCH_MIN_SCORE:
         best = ranked[0][1]
-        if best.kind == "snippet":
-            return Plan(text=dict(snippets)[best.key].strip(), matched=best.key)
+        if _support(knowledge, best.key, alternatives) < SPOKEN_SUPPORT_MIN:
+            # The recogniser is unsure of these words: asking again beats a wrong answer.
+            return Plan(text=NOT_CAUGHT)
+        if best.kind in ("snippet", "passage"):
+            return Plan(text=knowledge.answers[best.key], matched=best.key)
         if best.kind == "topic":
-            query = search_query(utterance)
-            return Plan(calls=[(SEARCH_TOOL, {"query": query})], matched=SEARCH_TOOL)
-        tool = next(t for t in tools if t["name"] == best.key)
-        args = extract_arguments(tool.get("parameters"), utterance)
-        return Plan(calls=[(tool["name"], args)], matched=tool["name"])
-    if any(t["name"] == SEARCH_TOOL for t in tools):
-        return Plan(
-            calls=[(SEARCH_TOOL, {"query": search_query(utterance)})],
-            matched=SEARCH_TOOL,
+            return _search(utterance)
+        return tool_plan(
+            knowledge,
+            best.key,
+            utterance,
+            agreement=_agreement(utterance, alternatives),
         )
-    return Plan(text=NO_INFORMATION)
+    if knowledge.has_search:
+        return _search(utterance)
+    return fallback(knowledge)
 
 
-def _spoken_key(key: str) -> str:
-    return key.replace("_", " ").strip()
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_scalar(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{_spoken_key(k)} {_scalar(v)}" for k, v in value.items())
-    return str(value)
-
-
-def _search_reply(data: Any, query: str) -> Plan:
-    results = data.get("results") if isinstance(data, dict) else None
-    results = [r for r in results or [] if isinstance(r, dict) and r.get("content")]
-    if not results:
-        return Plan(text=NO_INFORMATION)
-    candidates = [
-        Candidate(str(r.get("title", "")), "snippet", str(r["content"]))
-        for r in results
-    ]
-    ranked = score_all(query, candidates) if query else []
-    best = ranked[0][1] if ranked and ranked[0][0] > 0 else candidates[0]
-    return Plan(text=best.text.strip(), matched=best.key)
-
-
-def reply_to_output(name: str, output: str, arguments: dict[str, Any]) -> Plan:
-    """Words built from a function's output (JSON or plain text)."""
-    try:
-        data = json.loads(output)
-    except (TypeError, ValueError):
-        data = output
-    if name == SEARCH_TOOL:
-        return _search_reply(data, str(arguments.get("query", "")))
-    if isinstance(data, dict):
-        if data.get("error"):
-            return Plan(text=f"Sorry, that did not work: {_scalar(data['error'])}.")
-        flat = json.dumps(data).lower() + " " + name.lower()
-        if any(w in flat for w in TRANSFER_WORDS) and "transfer" in flat:
-            return Plan(text="I am transferring you to a colleague now. Please hold.")
-        if any(w in flat for w in ENDING_WORDS) and ("end" in name or "ended" in flat):
-            line = data.get("closing_line") or arguments.get("closing_line")
-            return Plan(text=str(line or "Thank you for calling. Goodbye!"))
-        ids = [k for k in data if k.endswith(("_number", "_id"))]
-        head = ""
-        if ids:
-            key = ids[0]
-            head = f"{_spoken_key(key.rsplit('_', 1)[0]).capitalize()} {_scalar(data[key])}: "
-        rest = [
-            f"{_spoken_key(k)} {_scalar(v)}"
-            for k, v in data.items()
-            if k not in ids[:1]
-        ]
-        return Plan(text=(head + ", ".join(rest)).strip(" :,") + ".")
-    text = _scalar(data).strip()
-    return Plan(text=text or "Done.")
+def answer_utterance(
+    session: dict[str, Any], utterance: str, alternatives: list[str] | None = None
+) -> Plan:
+    """Best snippet or passage, a tool call (or a question first), a search, a fallback."""
+    return _answer(knowledge_for(session), utterance, alternatives or [])
 
 
 def exact_line(instructions: str | None) -> str | None:
@@ -186,29 +137,75 @@ def exact_line(instructions: str | None) -> str | None:
     return None
 
 
-def plan_response(
+def _user_turn(
+    knowledge: Knowledge,
     session: dict[str, Any],
     context: list[dict[str, Any]],
-    instructions: str | None = None,
+    index: int,
+    alternatives: Alternatives,
+    depth: int,
 ) -> Plan:
-    """Decide one response from the session and the conversation context (oldest first)."""
-    line = exact_line(instructions)
-    if line is not None:
-        return Plan(text=line)
+    """The answer to the user message at `index`, read against the question before it."""
+    item = context[index]
+    utterance = _item_text(item)
+    if not utterance:
+        return Plan(text=NOT_CAUGHT)
+    heard = alternatives.get(item.get("id") or "", [])
+    before = next(
+        (j for j in range(index - 1, -1, -1) if context[j].get("type") == "message"),
+        None,
+    )
+    if before is not None and context[before].get("role") == "assistant":
+        if depth < MAX_FOLLOW_UPS:
+            asked = _plan(knowledge, session, context[:before], alternatives, depth + 1)
+            said = _item_text(context[before])
+            if asked.pending and asked.text.strip() == said:
+                plan = follow_up(
+                    knowledge, asked.pending, utterance, _agreement(utterance, heard)
+                )
+                if plan is not None:
+                    return plan
+    return _answer(knowledge, utterance, heard)
+
+
+def _plan(
+    knowledge: Knowledge,
+    session: dict[str, Any],
+    context: list[dict[str, Any]],
+    alternatives: Alternatives,
+    depth: int = 0,
+) -> Plan:
     calls = {i.get("call_id"): i for i in context if i.get("type") == "function_call"}
-    for item in reversed(context):
+    for index in range(len(context) - 1, -1, -1):
+        item = context[index]
         if item.get("type") == "function_call_output":
             call = calls.get(item.get("call_id"), {})
             try:
                 args = json.loads(call.get("arguments") or "{}")
             except ValueError:
                 args = {}
-            return reply_to_output(call.get("name", ""), item.get("output", ""), args)
+            return reply_to_output(
+                knowledge, call.get("name", ""), item.get("output", ""), args
+            )
         if item.get("type") == "message" and item.get("role") == "user":
-            utterance = _item_text(item)
-            if utterance:
-                return answer_utterance(session, utterance)
-            return Plan(text="Sorry, I didn't catch that. Could you say it again?")
+            return _user_turn(knowledge, session, context, index, alternatives, depth)
         if item.get("type") == "message" and item.get("role") == "assistant":
             break
     return Plan(text=greeting(session))
+
+
+def plan_response(
+    session: dict[str, Any],
+    context: list[dict[str, Any]],
+    instructions: str | None = None,
+    alternatives: Alternatives | None = None,
+) -> Plan:
+    """Decide one response from the session and the conversation context (oldest first).
+
+    `alternatives` holds the recognition alternatives of spoken user items; a number
+    they disagree on is read back before a tool runs. Blocking (embeds the caller's
+    words): run it in a worker thread."""
+    line = exact_line(instructions)
+    if line is not None:
+        return Plan(text=line)
+    return _plan(knowledge_for(session), session, context, alternatives or {})

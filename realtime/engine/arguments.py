@@ -4,12 +4,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from realtime.engine.lm import DIGIT_WORDS, TEENS, TENS
+from realtime.engine.numbers import DIGITS, TEENS, TENS, longest_number
 
-DIGITS = {w: str(i) for i, w in enumerate(DIGIT_WORDS)} | {"oh": "0"}
-NUMBER_VALUES = {w: 10 + i for i, w in enumerate(TEENS)} | {
-    w: 20 + 10 * i for i, w in enumerate(TENS)
-}
+NUMBER_VALUES = TEENS | TENS
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SPOKEN_EMAIL_RE = re.compile(
     r"([a-z0-9.]+(?: dot [a-z0-9]+)*) at ([a-z0-9]+(?: dot [a-z]+)+)"
@@ -37,22 +34,13 @@ FREE_TEXT_NAMES = ("query", "question", "text", "message", "reason", "request", 
 
 
 def digits_in(text: str) -> str:
-    """The longest run of digits, written or spoken ("four five six seven" -> "4567")."""
-    runs, current = [], ""
-    for token in re.findall(r"[a-z]+|\d+", text.lower()):
-        if token.isdigit():
-            current += token
-        elif token in DIGITS:
-            current += DIGITS[token]
-        elif token in NUMBER_VALUES:
-            current += str(NUMBER_VALUES[token])
-        else:
-            if current:
-                runs.append(current)
-            current = ""
-    if current:
-        runs.append(current)
-    return max(runs, key=len, default="")
+    """The longest number, typed or spoken ("four five six seven" -> "4567")."""
+    return longest_number(text)
+
+
+def identifier_in(text: str) -> str:
+    """The longest identifier: digits and spelled letters ("A B one two" -> "AB12")."""
+    return longest_number(text, letters=True)
 
 
 def email_in(text: str) -> str:
@@ -98,6 +86,14 @@ def date_in(text: str, today: dt.date | None = None) -> str:
     return ""
 
 
+def is_identifier(name: str, prop: dict[str, Any]) -> bool:
+    """A string argument that holds a number or code the caller reads out."""
+    label = f"{name} {prop.get('description', '')}".lower().replace("_", " ")
+    return prop.get("type", "string") == "string" and any(
+        w in f" {label}" for w in ("number", "digits", " id", "code", "zip", "phone")
+    )
+
+
 def _value_for(name: str, prop: dict[str, Any], utterance: str) -> Any:
     kind = prop.get("type", "string")
     label = f"{name} {prop.get('description', '')}".lower()
@@ -108,8 +104,9 @@ def _value_for(name: str, prop: dict[str, Any], utterance: str) -> Any:
                 return option
         return None
     if kind in ("integer", "number"):
-        found = NUMBER_RE.search(utterance)
-        raw = found.group(0) if found else digits_in(utterance)
+        typed = NUMBER_RE.search(utterance)
+        decimal = typed.group(0) if typed and "." in typed.group(0) else ""
+        raw = decimal or digits_in(utterance)
         if not raw:
             return None
         return int(float(raw)) if kind == "integer" else float(raw)
@@ -126,8 +123,10 @@ def _value_for(name: str, prop: dict[str, Any], utterance: str) -> Any:
         return email_in(utterance) or None
     if prop.get("format") == "date" or "date" in name.lower():
         return date_in(utterance) or None
-    if any(w in label for w in ("number", "digits", " id", "code", "zip", "phone")):
-        return digits_in(utterance) or None
+    if is_identifier(name, prop):
+        if "digit" in label or "number" in label or "phone" in label:
+            return digits_in(utterance) or None
+        return identifier_in(utterance) or None
     if any(w in name.lower() for w in FREE_TEXT_NAMES):
         return utterance.strip()
     quoted = QUOTED_RE.search(utterance)

@@ -63,7 +63,40 @@ CALLER_PHRASES = (
     "is it possible to",
     "my number is",
     "zero one two three four five six seven eight nine ten",
+    # Numbers and identifiers read out, and the answers to "Did you say ...?"
+    "my order number is",
+    "the number is",
+    "it is number",
+    "yes that is right",
+    "yes that is correct",
+    "no that is wrong",
+    "no it is",
+    "double",
+    "triple",
+    "oh",
+    "eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
+    "twenty thirty forty fifty sixty seventy eighty ninety hundred thousand",
 )
+DIGIT_NAMES = "zero one two three four five six seven eight nine".split()
+
+
+def _digit_chain() -> str:
+    """Every digit followed by every digit once (a de Bruijn sequence): any order number
+    is as expected as any other, where the phrase above only favours counting up."""
+    sequence, visited, node = [0], set(), 0
+    while len(visited) < 100:
+        for following in range(9, -1, -1):
+            if (node, following) not in visited:
+                visited.add((node, following))
+                sequence.append(following)
+                node = following
+                break
+        else:
+            break
+    return " ".join(DIGIT_NAMES[d] for d in sequence)
+
+
+DIGIT_CHAIN = _digit_chain()
 WORD_RE = re.compile(r"[a-z][a-z']*|\d+")
 SENTENCE_SPLIT_RE = re.compile(r"[.!?;:\n]+|<[^>]*>")
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
@@ -164,7 +197,7 @@ def build_language_model(texts: list[str]) -> LanguageModel:
     known = pronunciations()
     corpus = [
         ["<s>"] + [w for w in s if w in known] + ["</s>"]
-        for s in sentences(list(texts) + list(CALLER_PHRASES))
+        for s in sentences(list(texts) + list(CALLER_PHRASES) + [DIGIT_CHAIN])
     ]
     corpus = [s for s in corpus if len(s) > 2]
     unigram_counts = Counter(w for s in corpus for w in s[1:])

@@ -4,9 +4,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from realtime.engine.lm import words
-from realtime.engine.wordforms import SYNONYMS, stem
+from realtime.engine.wordforms import SYNONYMS, rephrase, stem
 
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be been am "
@@ -17,10 +18,13 @@ STOPWORDS = frozenset(
     "when why".split()
 )
 NUMBER_WORDS = frozenset(
-    "zero oh one two three four five six seven eight nine ten eleven twelve".split()
+    "zero oh one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
+    "sixty seventy eighty ninety hundred thousand double triple".split()
 )
 FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
 TITLE_BONUS = 1.25
+UNKNOWN_WORD_WEIGHT = 1.0
 # A tool is an action: reach it through one synonym link at most, so a chain such as
 # parcel -> package -> order does not turn "my parcel was broken" into an order lookup.
 TOOL_SYNONYM_STEPS = 1
@@ -46,7 +50,9 @@ def search_query(utterance: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Words of `text` that carry meaning (no stopwords, no numbers), in order, unique."""
-    kept = [w for w in words(text) if w not in STOPWORDS and w not in NUMBER_WORDS]
+    kept = [
+        w for w in words(rephrase(text)) if w not in STOPWORDS and w not in NUMBER_WORDS
+    ]
     return list(dict.fromkeys(kept))
 
 
@@ -57,17 +63,26 @@ def terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Candidate:
-    key: str  # snippet title or tool name
-    kind: str  # "snippet" | "tool" | "topic" (a search_knowledge topic title)
+    key: str  # unique: snippet title, passage key or tool name
+    kind: str  # "snippet" | "passage" | "tool" | "topic" (a search_knowledge topic)
     text: str  # what is matched: title/name (weighted) + body/description
+    title: str = ""  # the words of the title, when the key is not just that
 
 
+@lru_cache(maxsize=65536)
 def _similar(a: str, b: str) -> float:
+    """Fuzzy similarity of two stems, 0 below FUZZY_MIN_RATIO (cached: pairs recur across
+    the n-best alternatives and turns)."""
     if a == b:
         return 1.0
     if len(a) < 4 or len(b) < 4:
         return 0.0
-    ratio = SequenceMatcher(None, a, b).ratio()
+    matcher = SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < FUZZY_MIN_RATIO:
+        return 0.0
+    if matcher.quick_ratio() < FUZZY_MIN_RATIO:
+        return 0.0
+    ratio = matcher.ratio()
     return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
 
 
@@ -75,9 +90,10 @@ def _steps(candidate: Candidate) -> int:
     return TOOL_SYNONYM_STEPS if candidate.kind == "tool" else len(SYNONYMS)
 
 
-def _expanded(text: str, steps: int = len(SYNONYMS)) -> set[str]:
-    """Stems of `text` plus their synonyms' stems (a document's index)."""
-    return {alt for w in content_words(text) for alt in alternatives(w, steps)}
+@lru_cache(maxsize=4096)
+def _expanded(text: str, steps: int = len(SYNONYMS)) -> frozenset[str]:
+    """Stems of `text` plus their synonyms' stems (a document's index; cached)."""
+    return frozenset(alt for w in content_words(text) for alt in alternatives(w, steps))
 
 
 def score_all(
@@ -90,7 +106,7 @@ def score_all(
         return [(0.0, c) for c in candidates]
     steps = [_steps(c) for c in candidates]
     titles = [
-        _expanded(c.key.replace("_", " "), n)
+        _expanded((c.title or c.key).replace("_", " "), n)
         for c, n in zip(candidates, steps, strict=True)
     ]
     docs = [
@@ -105,10 +121,16 @@ def score_all(
     weighted = []
     for word in query_words:
         alts = alternatives(word)
-        df = sum(1 for d in docs if match(alts, d) > 0)
-        # A word no candidate has weighs like the rarest known word: it may be a
-        # misheard word as well as a topic the knowledge lacks.
-        weighted.append((alts, math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))))
+        # Rarity is judged on the word and its nearest synonym: a long chain
+        # (postage -> shipping -> delivery) would make any word look common.
+        df = sum(1 for d in docs if match(alts[:2], d) > 0) or sum(
+            1 for d in docs if match(alts, d) > 0
+        )
+        # A word no candidate has weighs like the rarest known word, scaled by
+        # UNKNOWN_WORD_WEIGHT: it may be a misheard word, a detail of the caller's own
+        # ("a jacket") or a topic the knowledge lacks.
+        weight = math.log(1 + (n_docs + 1) / (max(df, 1) + 0.5))
+        weighted.append((alts, weight if df else UNKNOWN_WORD_WEIGHT * weight))
     total = sum(weight for _, weight in weighted)
     scored = []
     for cand, doc, title, n in zip(candidates, docs, titles, steps, strict=True):

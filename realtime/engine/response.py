@@ -19,7 +19,7 @@ from realtime.engine.events import (
     text_tokens,
     usage,
 )
-from realtime.engine.voices import espeak_voice
+from realtime.engine.voices import espeak_voice, for_language, session_language
 
 if TYPE_CHECKING:
     from realtime.engine.session import Session
@@ -51,7 +51,10 @@ class Response(AudioOutMixin):
             "format": out_audio["format"],
             "voice": out_audio.get("voice"),
         }
-        self.voice = espeak_voice(out_audio.get("voice"), session.voice_override)
+        self.voice = for_language(
+            espeak_voice(out_audio.get("voice"), session.voice_override),
+            session_language(config),
+        )
         self.speed = float(out_audio.get("speed") or 1.0)
 
     def cancel(self, reason: str) -> None:
@@ -114,6 +117,7 @@ class Response(AudioOutMixin):
                     self.session.config,
                     self._context(),
                     self.params.get("instructions"),
+                    self.session.alternatives,
                 )
                 plan = with_parallel_calls(self.session.config, self._context(), plan)
             self.session.last_plan = plan

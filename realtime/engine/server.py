@@ -13,6 +13,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from realtime.engine import semantic
 from realtime.engine.events import error_event
 from realtime.engine.session import Session
 from realtime.engine.voices import voice_from_query
@@ -50,6 +51,9 @@ class EngineServer:
         self.server: Server | None = None
 
     async def start(self) -> None:
+        # Load the embedding model (about a second) in a worker thread while the first
+        # client connects, not on its first turn.
+        self.executor.submit(semantic.model)
         self.server = await serve(
             self._connection,
             self.host,

@@ -22,6 +22,7 @@ from realtime.engine import asr
 from realtime.engine.answer import Plan
 from realtime.engine.events import error_event, event, new_id
 from realtime.engine.items import ItemsMixin
+from realtime.engine.knowledge import knowledge_for
 from realtime.engine.response import Response
 from realtime.engine.turns import TurnsMixin
 from realtime.engine.validation import (
@@ -55,6 +56,8 @@ class Session(ItemsMixin, TurnsMixin):
         self.items: list[dict[str, Any]] = []
         self.audio_ms_by_item: dict[str, int] = {}
         self.audio_tokens: dict[str, int] = {}
+        # Recognition alternatives of spoken user items (answers read doubtful numbers back).
+        self.alternatives: dict[str, list[str]] = {}
         self.responses: dict[str, Response] = {}
         self.in_band: Response | None = None
         self.last_plan: Plan | None = None
@@ -62,6 +65,7 @@ class Session(ItemsMixin, TurnsMixin):
             str
         ] = []  # what the session's language model is built from
         self.asr_ready: asyncio.Future | None = None
+        self.knowledge_ready: asyncio.Future | None = None
         self.init_turns()
 
     async def start(self) -> None:
@@ -128,12 +132,18 @@ class Session(ItemsMixin, TurnsMixin):
         self.asr_texts = texts
         loop = asyncio.get_running_loop()
         self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_model, texts)
+        # Embed the knowledge now, in a worker thread: turns then only embed the caller.
+        self.knowledge_ready = loop.run_in_executor(
+            self.executor, knowledge_for, dict(self.config)
+        )
         await self.send(event("session.updated", session=public_session(self.config)))
 
     async def speech_model_ready(self) -> None:
         """Wait for the language model the last session.update started building."""
         if self.asr_ready is not None:
             await self.asr_ready
+        if self.knowledge_ready is not None:
+            await self.knowledge_ready
 
     # --- responses ------------------------------------------------------------------
     async def _handle_response_create(self, message: dict[str, Any]) -> None:

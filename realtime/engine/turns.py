@@ -101,12 +101,12 @@ class TurnsMixin:
     def _decode(self, samples: np.ndarray) -> asyncio.Future:
         rate = self.input_rate_hz()
 
-        def recognise(texts: list[str]) -> str:
+        def recognise(texts: list[str]) -> tuple[str, list[str]]:
             key = asr.prepare_model(texts)  # cached: a lookup unless it was evicted
             hypotheses = asr.transcribe(samples, rate, key)
-            return pick_hypothesis(self.config, hypotheses)
+            return pick_hypothesis(self.config, hypotheses), hypotheses
 
-        async def run() -> str:
+        async def run() -> tuple[str, list[str]]:
             await self.speech_model_ready()
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self.executor, recognise, self.asr_texts)
@@ -190,11 +190,12 @@ class TurnsMixin:
         self, item: dict[str, Any], decode: asyncio.Future, respond: bool
     ) -> None:
         try:
-            transcript = await decode
+            transcript, hypotheses = await decode
         except Exception:
             logger.exception("transcription failed")
-            transcript = ""
+            transcript, hypotheses = "", []
         item["content"][0]["transcript"] = transcript
+        self.alternatives[item["id"]] = hypotheses
         await self.send(
             event(
                 "conversation.item.done",

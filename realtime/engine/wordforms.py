@@ -4,6 +4,8 @@ Shared by intent matching (`matching.py`) and the session language model (`lm.py
 words the matcher understands are words the recogniser expects.
 """
 
+import re
+
 # Everyday equivalents callers use for words bots write (generic, not bot-specific).
 SYNONYMS = {
     "refund": "return",
@@ -22,6 +24,9 @@ SYNONYMS = {
     "goodbye": "end",
     "parcel": "package",
     "package": "order",
+    "postage": "shipping",
+    "basket": "order",
+    "cart": "order",
     "cost": "price",
     "costs": "price",
     "fee": "price",
@@ -41,7 +46,23 @@ SYNONYMS = {
     "thank": "goodbye",
     "thanks": "goodbye",
 }
+# Everyday phrases whose words alone mislead ("pay" in "pay for postage" asks a price, not
+# a payment method): read as the one word they mean, before matching.
+PHRASES = (
+    (re.compile(r"\bpay(?:ing)? (?:anything |extra |more |much )?for\b"), "cost for"),
+    (re.compile(r"\b(?:send|bring|take|give) (?:\w+ )?back\b"), "return"),
+    (re.compile(r"\bmoney back\b"), "refund"),
+    (re.compile(r"\b(?:talk|chat)(?:ing)? (?=to\b|with\b)"), "speak "),
+)
 SUFFIXES = ("ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
+
+
+def rephrase(text: str) -> str:
+    """`text` with everyday phrases replaced by the word they mean (lower case)."""
+    lowered = text.lower()
+    for pattern, meaning in PHRASES:
+        lowered = pattern.sub(meaning, lowered)
+    return lowered
 
 
 def stem(word: str) -> str:

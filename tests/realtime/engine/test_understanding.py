@@ -10,9 +10,9 @@ from realtime.engine.answer import (
     answer_utterance,
     pick_hypothesis,
     plan_response,
-    reply_to_output,
 )
 from realtime.engine.arguments import date_in, digits_in, email_in, extract_arguments
+from realtime.engine.knowledge import knowledge_for
 from realtime.engine.lm import (
     RELATED_SHARE,
     build_language_model,
@@ -20,6 +20,7 @@ from realtime.engine.lm import (
     related_counts,
     sentences,
 )
+from realtime.engine.replies import reply_to_output
 from realtime.engine.validation import (
     SessionError,
     apply_session_update,
@@ -143,7 +144,9 @@ def test_question_words_do_not_match_a_tools_wording():
 
 
 def test_tool_output_becomes_a_sentence():
+    knowledge = knowledge_for(session_config())
     plan = reply_to_output(
+        knowledge,
         "get_order_status",
         json.dumps({"order_number": "4567", "status": "shipped"}),
         {},
@@ -151,12 +154,15 @@ def test_tool_output_becomes_a_sentence():
     assert plan.text == "Order 4567: status shipped."
     assert (
         "transferring"
-        in reply_to_output("transfer_to_human", '{"status": "transferred"}', {}).text
+        in reply_to_output(
+            knowledge, "transfer_to_human", '{"status": "transferred"}', {}
+        ).text
     )
-    assert reply_to_output("end_call", '{"status": "ended"}', {}).text.endswith(
-        "Goodbye!"
+    ended = reply_to_output(knowledge, "end_call", '{"status": "ended"}', {})
+    assert ended.text.endswith("Goodbye!")
+    assert reply_to_output(knowledge, "anything", "plain words", {}).text == (
+        "plain words"
     )
-    assert reply_to_output("anything", "plain words", {}).text == "plain words"
 
 
 def test_exact_line_wins_over_the_conversation():

@@ -1,0 +1,151 @@
+"""Scripted spoken evaluation of the offline engine: decode once, then replay the answers.
+
+Decodes every spoken question of the chosen sets with the session's language model
+(`asr.transcribe` on the caller audio up to 100 ms after the speech, no VAD, no
+websocket) and stores the n-best lists; then plays the engine's answering
+(`answer.pick_hypothesis`, `answer.plan_response`, the simulated relay) on them, as fast
+as the CPU allows. For tuning the answering on the tune and dev sets: a setting can be
+tried in seconds, without decoding again. The full websocket run (engine_eval.py) is the
+measure.
+
+Run: .venv/bin/python bench/engine_eval_scripted.py --set dev --set tune [--hyps out.json]
+"""
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+from engine_eval_judge import judge
+from engine_eval_setup import (
+    QUESTION_SETS,
+    Search,
+    caller_audio,
+    demo_assembly,
+    tool_output,
+)
+
+from realtime.engine import answer, asr
+from realtime.engine.arguments import digits_in
+
+TAIL_SAMPLES = 2400  # 100 ms at 24 kHz after the voiced part, like the VAD's padding
+
+
+def decode(session: dict, names: list[str]) -> list[dict]:
+    """n-best lists of every spoken question of `names`."""
+    texts = [session.get("instructions") or ""] + [
+        f"{t.get('name', '').replace('_', ' ')}. {t.get('description', '')}"
+        for t in session.get("tools") or []
+    ]
+    key = asr.prepare_model(texts)
+    decoded = []
+    for name in names:
+        cases, seed, snr_db = QUESTION_SETS[name]
+        rng = np.random.default_rng(seed)
+        for case in cases:
+            for voice in case.voices:
+                audio, end = caller_audio(case.spoken, voice, snr_db, rng)
+                hypotheses = asr.transcribe(audio[: end + TAIL_SAMPLES], 24000, key)
+                decoded.append(
+                    {
+                        "set": name,
+                        "question": case.spoken,
+                        "expected": case.expected,
+                        "hypotheses": hypotheses,
+                    }
+                )
+    return decoded
+
+
+def _message(role: str, kind: str, text: str, item_id: str = "") -> dict:
+    key = "text" if kind == "input_text" else "transcript"
+    return {
+        "id": item_id,
+        "type": "message",
+        "role": role,
+        "content": [{"type": kind, key: text}],
+    }
+
+
+def replay(session: dict, search: Search, utterance: dict) -> dict:
+    """The engine's answers to one decoded question, the relay and caller simulated."""
+    result = {"answers": [], "calls": []}
+    hypotheses = utterance["hypotheses"]
+    if not hypotheses:
+        return result
+    heard = answer.pick_hypothesis(session, hypotheses)
+    context = [_message("user", "input_audio", heard, "u1")]
+    confirmed = False
+    for step in range(4):
+        plan = answer.plan_response(session, context, alternatives={"u1": hypotheses})
+        if plan.text:
+            result["answers"].append(plan.text)
+            context.append(_message("assistant", "output_audio", plan.text))
+        for i, (name, args) in enumerate(plan.calls):
+            result["calls"].append((name, args))
+            call_id = f"c{step}{i}"
+            context.append(
+                {
+                    "type": "function_call",
+                    "call_id": call_id,
+                    "name": name,
+                    "arguments": json.dumps(args),
+                }
+            )
+            output = json.dumps(tool_output(name, args, search))
+            context.append(
+                {"type": "function_call_output", "call_id": call_id, "output": output}
+            )
+        if plan.calls:
+            if plan.calls[0][0] in ("search_knowledge", "get_order_status"):
+                continue
+            break
+        if plan.text.startswith("Did you say") and not confirmed:
+            confirmed = True
+            wanted = utterance["expected"].partition(":")[2] or digits_in(
+                utterance["question"]
+            )
+            reply = "yes" if digits_in(plan.text) == wanted else "no"
+            context.append(_message("user", "input_text", reply, "u2"))
+            continue
+        break
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", action="append", choices=list(QUESTION_SETS))
+    parser.add_argument(
+        "--hyps", help="decoded n-best lists: read if present, else written"
+    )
+    args = parser.parse_args()
+    logging.disable(logging.INFO)
+    names = args.set or ["dev", "tune"]
+    assembly, snapshot = demo_assembly()
+    session = assembly.session
+    search = Search(snapshot, assembly.report.retrievable_snippet_ids)
+    snippets = {s.title: s.content for s in snapshot.snippets}
+    if args.hyps and Path(args.hyps).exists():
+        decoded = [
+            d for d in json.loads(Path(args.hyps).read_text()) if d["set"] in names
+        ]
+    else:
+        decoded = decode(session, names)
+        if args.hyps:
+            Path(args.hyps).write_text(json.dumps(decoded))
+    for name in names:
+        verdicts = [
+            judge(d["expected"], replay(session, search, d), snippets)
+            for d in decoded
+            if d["set"] == name
+        ]
+        print(
+            f"{name:8} spoken (scripted) n={len(verdicts)} answer "
+            f"{verdicts.count('right') / len(verdicts):.3f} wrong "
+            f"{verdicts.count('wrong') / len(verdicts):.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
