@@ -34,7 +34,8 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from bench import loadgen, relay
+from bench import loadgen
+from bench import relay_servers as relay
 from bench.knowledge_search import SEED, make_snippets
 
 # Between trials: the previous big session ends and the stream settles again.
@@ -135,9 +136,12 @@ async def run_trials(args, urls: dict, big_bot_ids: list[int]) -> list[dict]:
     await streamer.open()
     stream = asyncio.create_task(streamer.stream(asyncio.get_running_loop().time()))
     results = []
+    window_ns = 0
     try:
         for trial, bot_id in enumerate(big_bot_ids):
-            await asyncio.sleep(SETTLE_S)
+            # The quiet window (as long as the last start window) must not reach back
+            # into the previous trial's session.
+            await asyncio.sleep(SETTLE_S + window_ns / 1e9)
             url = urls["big"].format(bot_id=bot_id)
             began, started = await start_big_session(
                 url, urls["origin"], urls["cookie"]
