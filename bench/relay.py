@@ -186,6 +186,7 @@ def run_server(kind: str, n: int, args, env: dict, workdir: Path, base: dict) ->
             "origin": [f"http://127.0.0.1:{p}" for p, _ in workers],
         }
         pids = {"worker": [p.pid for _, p in workers], "echo": base["echo_pid"]}
+        print(f"# {kind} N={n}: worker pids {pids['worker']}", file=sys.stderr)
         return asyncio.run(measure(n, kind, args, urls, pids))
     finally:
         stop([process for _, process in workers])
