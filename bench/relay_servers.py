@@ -2,7 +2,8 @@
 
 Servers (`SERVERS`), each answering the browser protocol on /ws/bots/<id>/session/:
 `serve` (the product: `python -m botbuilder.serve`, daphne on the event loop of
-`EVENT_LOOP`), `daphne` (the product under the stock daphne command), and the two peer
+`EVENT_LOOP`), `daphne` (the product under the stock daphne command), `uvicorn-app` (the
+product's ASGI application under uvicorn on uvloop, no code changed), and the two peer
 relays of bench/peer_relay.py, `floor` (`websockets` on uvloop) and `uvicorn` (Starlette).
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_START_TIMEOUT_S = 30.0
-SERVERS = ("serve", "daphne", "floor", "uvicorn")
+SERVERS = ("serve", "daphne", "uvicorn-app", "floor", "uvicorn")
 PRODUCT_SERVERS = ("serve", "daphne")
 
 
@@ -97,6 +98,13 @@ def server_command(kind: str, port: int, upstream_url: str) -> list[str]:
         launcher = [str(Path(sys.executable).with_name("daphne"))]
     elif kind == "serve":
         launcher = [sys.executable, "-m", "botbuilder.serve"]
+    elif kind == "uvicorn-app":
+        return [
+            *(sys.executable, "-m", "uvicorn", "botbuilder.asgi:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop"),
+            *("--ws", "websockets", "--ws-per-message-deflate", "false"),
+            *("--no-access-log", "--log-level", "warning"),
+        ]
     else:
         server = "websockets" if kind == "floor" else "uvicorn"
         return [
