@@ -11,8 +11,11 @@ loop's own C code (uvloop: epoll, callbacks).
 
 Record, then read (from the project root):
 
-    py-spy record -p <worker pid> -d 10 -r 250 --format raw -o relay.raw
-    python -m bench.profile_share relay.raw
+    py-spy record -p <worker pid> -d 10 -r 250 --threads --format raw -o relay.raw
+    python -m bench.profile_share relay.raw --thread MainThread
+
+(The relay runs on the worker's main thread; thread-pool workers waiting for work are not
+always seen as idle by py-spy, hence `--thread`.)
 """
 
 import argparse

@@ -11,7 +11,8 @@ PCM16 24 kHz frames. Prints one JSON line per server and round:
   late_over_100ms                   relay frames whose round trip took > 100 ms, plus lost
   worker_cpu_us_per_frame           worker CPU from the first frame until the last echo
                                     (or the drain timeout) ÷ frames echoed to the callers
-  worker_rss_per_session_kb         (peak RSS − RSS after the warm-up) ÷ N, fresh worker
+  worker_rss_per_session_kb         (RSS with the N sessions open − RSS after the warm-up)
+                                    ÷ N, fresh worker; `_peak_` the same at the peak
   other_work_cores                  the machine's busy cores minus this benchmark's own
   steal_cores, load_average_1m
 
@@ -111,6 +112,7 @@ async def measure(n: int, kind: str, args, urls: dict, pids: dict) -> dict:
     }
     machine = MachineMeter()
     await loadgen.open_all(everyone)
+    rss_open = worker.rss_bytes()  # the sessions' own state, before any backlog
     for meter in [*own.values(), machine]:
         meter.start()
     sampler = asyncio.create_task(sample_forever(own.values()))
@@ -158,7 +160,9 @@ async def measure(n: int, kind: str, args, urls: dict, pids: dict) -> dict:
     )
     result["worker_cpu_percent"] = round(worker.cpu_used * 100 / wall_s, 1)
     result["worker_rss_mb"] = round(worker.peak_rss / 2**20, 1)
-    result["worker_rss_per_session_kb"] = round(
+    result["worker_rss_per_session_kb"] = round((rss_open - rss_idle) / n / 1024, 1)
+    # The peak also holds frames queued while the worker was behind: it grows with load.
+    result["worker_rss_peak_per_session_kb"] = round(
         (worker.peak_rss - rss_idle) / n / 1024, 1
     )
     ours = {name: m.cpu_used / wall_s for name, m in own.items()}
