@@ -223,7 +223,9 @@ def summarise(n: int, results: list[dict], servers: list[str]) -> list[dict]:
                 ]
                 line[name] = ratios
                 known = [x for x in ratios if x is not None]
-                line[f"{name}_median"] = statistics.median(known) if known else None
+                line[f"{name}_median"] = (
+                    round(statistics.median(known), 2) if known else None
+                )
         lines.append(line)
     return lines
 

@@ -179,6 +179,10 @@ async def run_trials(args, urls: dict, big_bot_ids: list[int]) -> list[dict]:
     return results
 
 
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
 def summarise(results: list[dict]) -> dict:
     starts = [r["largest_gap_start_ms"] for r in results]
     quiets = [r["largest_gap_quiet_ms"] for r in results]
@@ -195,9 +199,7 @@ def summarise(results: list[dict]) -> dict:
             "max": max(quiets),
         },
         "gap_ratio_median": statistics.median(ratios) if ratios else None,
-        "start_window_ms_median": statistics.median(
-            r["start_window_ms"] for r in results
-        ),
+        "start_window_ms_median": median([r["start_window_ms"] for r in results]),
         "trials_under_50ms": sum(1 for s in starts if s < 50),
         "target_largest_gap_ms": 50,
     }
