@@ -121,6 +121,18 @@ def server_command(kind: str, port: int, upstream_url: str) -> list[str]:
     ]
 
 
+def with_switch_interval(command: list[str], interval_s: float) -> list[str]:
+    """`python -m module args` as `python -c ...` that sets the switch interval first."""
+    python, flag, module, *args = command
+    if flag != "-m":
+        raise ValueError(f"not a `python -m` command: {command[:3]}")
+    code = (
+        f"import runpy, sys; sys.setswitchinterval({interval_s!r}); "
+        f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    )
+    return [python, "-c", code, *args]
+
+
 def start_workers(
     count: int,
     env: dict,
@@ -128,14 +140,22 @@ def start_workers(
     *,
     kind: str = "serve",
     upstream_url: str = "",
+    switch_interval_s: float | None = None,
 ) -> list[tuple[int, subprocess.Popen]]:
-    """`count` workers of server `kind` on free ports: [(port, process)]."""
+    """`count` workers of server `kind` on free ports: [(port, process)].
+
+    `switch_interval_s`: the workers' `sys.setswitchinterval` (how long a thread may keep
+    the GIL while another waits; Python's default 5 ms), for experiments.
+    """
     workers = []
     for _ in range(count):
         port = free_port()
         log = (workdir / f"{kind}-{port}.log").open("wb")
+        command = server_command(kind, port, upstream_url)
+        if switch_interval_s is not None:
+            command = with_switch_interval(command, switch_interval_s)
         process = subprocess.Popen(
-            server_command(kind, port, upstream_url),
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,

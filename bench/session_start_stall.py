@@ -160,6 +160,7 @@ async def run_trials(args, urls: dict, big_bot_ids: list[int]) -> list[dict]:
             results.append(
                 {
                     "trial": trial,
+                    "switch_interval_ms": args.switch_interval_ms,
                     "snippets": args.snippets,
                     "start_window_ms": round((started - began) / 1e6, 1),
                     "window_ms": round(window_ns / 1e6, 1),
@@ -209,6 +210,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--snippets", type=int, default=10_000)
+    parser.add_argument(
+        "--switch-interval-ms",
+        type=float,
+        help="the worker's sys.setswitchinterval (Python's default: 5 ms)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work dir")
     args = parser.parse_args()
 
@@ -224,7 +230,10 @@ def main() -> None:
     )
     bot_id, cookie = relay.prepare_database(echo_port)
     big_bot_ids = add_big_bots(bot_id, args.trials, args.snippets)
-    [(port, worker)] = relay.start_workers(1, env, workdir)
+    interval = args.switch_interval_ms
+    [(port, worker)] = relay.start_workers(
+        1, env, workdir, switch_interval_s=None if interval is None else interval / 1000
+    )
     try:
         relay.wait_for_port(echo_port, echo, "echo upstream")
         relay.wait_for_port(port, worker, "daphne worker")
