@@ -16,7 +16,8 @@ Prints one JSON line per trial and a summary line:
 
 The issue's target (issue 13, defect 6): largest gap < 50 ms at 10,000 snippets.
 Run from the project root: `python -m bench.session_start_stall [--trials 5]
-[--snippets 10000]`.
+[--snippets 10000] [--switch-interval-ms 1]` (the last: the worker's GIL switch interval,
+an experiment; Python's default is 5 ms).
 """
 
 import argparse
