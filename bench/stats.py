@@ -1,6 +1,7 @@
 """Figures for the benchmarks: latency percentiles and a process's CPU and memory (/proc)."""
 
 import os
+import time
 
 import numpy as np
 
@@ -72,3 +73,34 @@ def _rss_bytes(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+class MachineMeter:
+    """The whole machine's busy and stolen CPU between start() and stop() (/proc/stat).
+
+    Together with the benchmark's own processes' CPU this tells how much other work ran
+    (the load average cannot: it counts the benchmark's own processes too).
+    """
+
+    def __init__(self) -> None:
+        self._t0 = self._busy0 = self._steal0 = 0.0
+        self.busy_cores = self.steal_cores = 0.0
+
+    def start(self) -> None:
+        self._t0 = time.monotonic()
+        self._busy0, self._steal0 = _machine_busy_and_steal()
+
+    def stop(self) -> None:
+        wall = time.monotonic() - self._t0
+        busy, steal = _machine_busy_and_steal()
+        self.busy_cores = (busy - self._busy0) / wall
+        self.steal_cores = (steal - self._steal0) / wall
+
+
+def _machine_busy_and_steal() -> tuple[float, float]:
+    """CPU seconds of all cores, busy (not idle, not waiting for I/O) and stolen."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle, iowait, steal = fields[3], fields[4], fields[7]
+    busy = sum(fields[:8]) - idle - iowait - steal
+    return busy / CLOCK_TICKS_PER_S, steal / CLOCK_TICKS_PER_S
