@@ -55,6 +55,17 @@ def instructions_report(bot: Bot) -> dict[str, Any]:
     }
 
 
+def offline_language_note(language: str, connection_kind: str) -> str:
+    """What a bot in another language gets from the offline engine ("" when nothing)."""
+    code = (language or "en").strip().lower()
+    if not is_free_engine(connection_kind) or code.startswith("en"):
+        return ""
+    return (
+        f"This bot speaks {code}: the offline rehearsal engine answers in that "
+        "language's eSpeak voice, but hears English only."
+    )
+
+
 def model_capabilities(bot: Bot) -> dict[str, Any]:
     """What the bot's model can do, from the catalogue (None where it is not listed)."""
     model = bot.speech_model()
@@ -95,6 +106,7 @@ def preview_config(bot: Bot) -> dict[str, Any]:
         # Until session.started says which engine answers, the one the settings point at.
         "engine": engine_label(connection, bot.model),
         "freeEngine": is_free_engine(connection.kind),
+        "languageNote": offline_language_note(bot.language, connection.kind),
         "outputModality": bot.output_modality,
         "labels": {
             "status": dict(SessionStatus.choices),

@@ -238,6 +238,7 @@ class SessionConsumer(DirectDispatchMixin, AsyncWebsocketConsumer):
                 "model": snapshot.bot.model,
                 "provider": ctx.connection.kind,
                 "engine": row.engine,
+                "language": snapshot.bot.language,
                 "voice": snapshot.voice.provider_voice if snapshot.voice else "",
                 "instructions": {
                     "sections": report.announced_sections(),  # sec: kept small

@@ -160,3 +160,19 @@ def test_text_only_bot_is_flagged_for_the_page(staff_client, bot):
 def test_bot_list_has_a_preview_link_per_row(staff_client, bot):
     html = staff_client.get(reverse("admin:botbuilder_bot_changelist")).content.decode()
     assert f'<a class="button" href="{preview_path(bot.pk)}">Preview</a>' in html
+
+
+def test_a_bot_in_another_language_on_the_offline_engine_is_told_it_hears_english(
+    staff_client, bot, settings
+):
+    settings.OPENAI_API_KEY = ""
+    bot.language = "de"
+    bot.save()
+    html = staff_client.get(preview_path(bot.pk)).content.decode()
+    assert 'id="pv-language-note"' in html and "hears English only" in html
+    bot.language = "en-GB"
+    bot.save()
+    assert (
+        "pv-language-note"
+        not in staff_client.get(preview_path(bot.pk)).content.decode()
+    )
