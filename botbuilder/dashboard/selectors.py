@@ -19,6 +19,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Q,
     QuerySet,
     Sum,
 )
@@ -197,6 +198,18 @@ def daily_latency(*, flt: DashboardFilter) -> dict[str, dict[date, Percentiles]]
 
 
 def daily_success_rate(*, flt: DashboardFilter) -> dict[date, float] | None:
-    """Share of sessions that reached their goal per day, once post-call analysis stores
-    outcomes; None until then (the dashboard shows an empty slot)."""
-    return None
+    """Share of analysed sessions judged successful per day (post-call analysis); None
+    when no session in the range has a verdict yet (the dashboard shows an empty slot)."""
+    rows = (
+        dashboard_sessions(flt=flt)
+        .filter(analysis__successful__isnull=False)
+        .annotate(day=_day())
+        .values("day")
+        .annotate(
+            judged=Count("pk"),
+            successful=Count("pk", filter=Q(analysis__successful=True)),
+        )
+        .order_by("day")
+    )
+    rates = {row["day"]: row["successful"] / row["judged"] for row in rows}
+    return rates or None

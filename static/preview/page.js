@@ -12,6 +12,7 @@ export const ui = {
   composer: $("pv-composer"), text: $("pv-text"), send: $("pv-send"), ptt: $("pv-ptt"),
   ended: $("pv-ended"), endedReason: $("pv-ended-reason"), endedLinks: $("pv-ended-links"),
   variables: $("pv-variables"), debug: $("pv-debug"), engine: $("pv-engine"),
+  rateLimits: $("pv-rate-limits"),
 };
 const FRESH_STATE = {
   sessionId: null, framesSent: 0, bytesSent: 0, audioFramesReceived: 0, audioBytesReceived: 0,

@@ -210,6 +210,16 @@ export class PreviewRun {
     cost.update(msg);
   }
 
+  /** The model's rate limits (`rate_limits.updated`): what is left of each, as it reports. */
+  on_rate_limits(msg) {
+    const limits = msg.rate_limits || [];
+    if (!limits.length) return;
+    ui.rateLimits.textContent = "Rate limits: " + limits
+      .map((l) => `${l.name} ${l.remaining ?? "?"} of ${l.limit ?? "?"} left`)
+      .join(" · ");
+    ui.rateLimits.hidden = false;
+  }
+
   on_error(msg) {
     if (msg.fatal) this.fatal = true;
     showMessage(`${msg.reason || "Server error"}${msg.code ? ` (${msg.code})` : ""}`, msg.fatal ? "error" : "warning");

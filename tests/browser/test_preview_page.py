@@ -195,6 +195,9 @@ def test_typed_message_with_tool_call_is_shown_inline_and_stored(
     state = page_state(page)
     assert state["userTexts"] == ["what is the status of order one two three"]
     assert state["framesSent"] == 0
+    # The model's rate limits (rate_limits.updated) are shown in the cost panel.
+    limits = page.locator("#pv-rate-limits")
+    assert limits.is_visible() and "Rate limits: requests" in limits.inner_text()
 
     state = end_session(page)
     stored = preview_server.stored(state["sessionId"])

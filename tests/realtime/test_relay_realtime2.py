@@ -4,7 +4,9 @@
 import asyncio
 
 import pytest
+from channels.db import database_sync_to_async
 
+from botbuilder.exports.services import session_export
 from botbuilder.tools import ToolOutcome
 from realtime.session.bargein import heard_prefix
 from tests.realtime.conftest import get_items, get_session, make_bot
@@ -79,6 +81,11 @@ async def test_a_preamble_and_an_answer_in_one_response(fake_upstream, open_sess
     assert answer["latency_ms"] is None  # latency is the response's first audio
     session = await get_session(session_id)
     assert session.turn_count == 1  # one response, two items
+    text = await database_sync_to_async(
+        lambda: b"".join(session_export(session=session, fmt="txt")).decode()
+    )()
+    heard = heard_prefix(ANSWER, 1000, 3000)
+    assert text.index(PREAMBLE) < text.index(heard)  # both items, in order, as heard
 
 
 async def test_parallel_calls_with_a_slow_tool_do_not_hold_the_conversation(

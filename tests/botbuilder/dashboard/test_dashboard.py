@@ -11,6 +11,7 @@ from botbuilder.dashboard.selectors import (
     daily_activity,
     daily_cost,
     daily_latency,
+    daily_success_rate,
 )
 from botbuilder.pricing import Usage, cost_usd
 from tests.botbuilder.dashboard.conftest import DAY1
@@ -102,3 +103,15 @@ def test_dashboard_needs_the_view_session_permission(client, django_user_model, 
 def test_sessions_list_links_the_dashboard(staff_client, db):
     html = staff_client.get(reverse("admin:botbuilder_session_changelist")).content
     assert reverse("admin:botbuilder_session_dashboard").encode() in html
+
+
+def test_success_rate_per_day_from_the_post_call_analysis(history):
+    from botbuilder.models import Session, SessionAnalysis
+
+    assert daily_success_rate(flt=RANGE) is None  # nothing analysed yet
+    day1 = list(Session.objects.filter(started_at__date=DAY1).order_by("started_at"))
+    SessionAnalysis.objects.create(session=day1[0], status="done", successful=True)
+    SessionAnalysis.objects.create(session=day1[1], status="done", successful=False)
+    day3 = Session.objects.filter(started_at__date=DAY3).first()
+    SessionAnalysis.objects.create(session=day3, status="done", successful=True)
+    assert daily_success_rate(flt=RANGE) == {DAY1: 0.5, DAY3: 1.0}
