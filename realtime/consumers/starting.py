@@ -5,14 +5,17 @@ take CPU time that grows with the bot (assembly; the knowledge index): call them
 thread (`asyncio.to_thread`), never on the event loop every live call shares.
 """
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 
 from botbuilder.assembly import Assembly, Snapshot, assemble
-from realtime.consumers.loading import BotContext
+from botbuilder.models.choices import SessionChannel
+from realtime.consumers.loading import BotContext, StartedRow, start_session_row
 from realtime.providers import UpstreamTarget, adapt_session, upstream_target
 from realtime.session.config import SessionSetup, build_setup, session_config
 
@@ -65,3 +68,28 @@ def setup_for(
         prices=settings.REALTIME_PRICES,
         debug=debug,
     )
+
+
+async def start_phone_session(
+    ctx: BotContext,
+    prepared: PreparedSession,
+    target: UpstreamTarget,
+    *,
+    caller: str,
+    provider_call_id: str,
+) -> tuple[StartedRow, SessionSetup]:
+    """The Session row and the runner's setup of a phone call (Twilio or SIP), with the
+    keypad variables tools may use; the CPU work runs in a thread."""
+    row = await database_sync_to_async(start_session_row)(
+        ctx=ctx,
+        user=None,
+        snapshot=prepared.snapshot,
+        assembly=prepared.assembly,
+        session_config=prepared.config,
+        channel=SessionChannel.PHONE,
+        caller=caller,
+        provider_call_id=provider_call_id,
+    )
+    setup = await asyncio.to_thread(setup_for, prepared, row.session_id, target)
+    setup.variables.update(dtmf_last="", dtmf_digits="")
+    return row, setup

@@ -23,8 +23,11 @@ from botbuilder.telephony import twiml
 from botbuilder.telephony.addresses import as_websocket_url, twilio_stream_path
 from botbuilder.telephony.stream_tokens import read_stream_token
 from botbuilder.telephony.twilio_rest import TwilioCalls, TwilioCredentials
-from realtime.consumers.loading import start_session_row
-from realtime.consumers.starting import prepare_session, session_target, setup_for
+from realtime.consumers.starting import (
+    prepare_session,
+    session_target,
+    start_phone_session,
+)
 from realtime.monitoring import publish_if_watched
 from realtime.phone.calls import (
     PhoneCall,
@@ -208,18 +211,9 @@ class TwilioStreamConsumer(AsyncWebsocketConsumer):
         except (UnknownVariableError, ProviderConfigError) as exc:
             await self._refuse(control, str(exc))
             return
-        row = await database_sync_to_async(start_session_row)(
-            ctx=call.ctx,
-            user=None,
-            snapshot=prepared.snapshot,
-            assembly=prepared.assembly,
-            session_config=prepared.config,
-            channel=SessionChannel.PHONE,
-            caller=call.caller,
-            provider_call_id=call_sid,
+        row, setup = await start_phone_session(
+            call.ctx, prepared, target, caller=call.caller, provider_call_id=call_sid
         )
-        setup = await asyncio.to_thread(setup_for, prepared, row.session_id, target)
-        setup.variables.update(dtmf_last="", dtmf_digits="")
         self.group_name = row.group_name
         if self.channel_layer is not None:
             await self.channel_layer.group_add(self.group_name, self.channel_name)

@@ -10,13 +10,11 @@ import contextlib
 import logging
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from botbuilder.models.choices import EndReason, SessionChannel
 from botbuilder.telephony.openai_calls import OpenAICalls
-from realtime.consumers.loading import start_session_row
-from realtime.consumers.starting import PreparedSession, setup_for
+from realtime.consumers.starting import PreparedSession, start_phone_session
 from realtime.monitoring import publish_if_watched
 from realtime.phone.calls import PhoneCall
 from realtime.providers import UpstreamTarget
@@ -84,18 +82,9 @@ async def _run(
     target: UpstreamTarget,
     calls: OpenAICalls,
 ) -> None:
-    row = await database_sync_to_async(start_session_row)(
-        ctx=call.ctx,
-        user=None,
-        snapshot=prepared.snapshot,
-        assembly=prepared.assembly,
-        session_config=prepared.config,
-        channel=SessionChannel.PHONE,
-        caller=call.caller,
-        provider_call_id=call_id,
+    row, setup = await start_phone_session(
+        call.ctx, prepared, target, caller=call.caller, provider_call_id=call_id
     )
-    setup = await asyncio.to_thread(setup_for, prepared, row.session_id, target)
-    setup.variables.update(dtmf_last="", dtmf_digits="")
     setup.media_relayed = False  # the audio is on the SIP leg, barge-in is OpenAI's
     layer = get_channel_layer()
     transport = SipTransport(calls, call_id, call.transfer_number)
