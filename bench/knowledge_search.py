@@ -128,7 +128,7 @@ def main() -> None:
             {
                 "metric": "index_build",
                 "snippets": len(snippets),
-                "terms": len(index.postings),
+                "terms": index.term_count,
                 "ms": round(build_ms, 1),
             }
         )
