@@ -41,6 +41,9 @@ def bench_env(workdir: Path) -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "MEDIA_ROOT": str(workdir / "media"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        # The echo upstream runs on loopback, which connection URLs may not name unless
+        # allowed (the SSRF guard for connections).
+        "CONNECTION_ALLOWED_HOSTS": "127.0.0.1",
     }
 
 
