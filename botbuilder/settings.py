@@ -228,3 +228,7 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_S = env.float("WEBHOOK_RETRY_BASE_S", default=5.0)
 # How this server is reached from outside: the base of links in webhook bodies.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Bot tests (botbuilder/bottests) -----------------------------------------------------
+# Test calls of one bot at the same time (admin runs and `manage.py test_bots`).
+BOT_TESTS_PARALLEL = env.int("BOT_TESTS_PARALLEL", default=4)

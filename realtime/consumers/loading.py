@@ -59,6 +59,11 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
         return Refusal(
             CLOSE_NOT_FOUND, "bot_not_found", f"There is no bot with id {bot_id}."
         )
+    return bot_context(bot=bot)
+
+
+def bot_context(*, bot: Bot) -> BotContext | Refusal:
+    """The bot's snapshot and connection (no user check: also used by bot tests)."""
     if not bot.is_active:
         return Refusal(
             CLOSE_INACTIVE,

@@ -1,6 +1,7 @@
 """What a running session needs, as plain data built once at start (no ORM on the audio path)."""
 
 import copy
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ class SessionSetup:
     wrap_up_message: str = ""
     audio_format: str = "pcm16"
     debug: bool = False
+    # bottests: replaces botbuilder.tools.run_tool (same keyword arguments), e.g. tool mocks.
+    tool_runner: Callable[..., Awaitable[Any]] | None = None
 
     @property
     def bytes_per_ms(self) -> int:
