@@ -50,8 +50,11 @@ class PreparedBot:
         return setup
 
 
-def prepare_bot(bot: Bot) -> PreparedBot:
-    """The bot's snapshot, assembled session and upstream target; BotNotTestable if none."""
+def prepare_bot(bot: Bot, *, offline_port: int | None = None) -> PreparedBot:
+    """The bot's snapshot, assembled session and upstream target; BotNotTestable if none.
+
+    `offline_port`: an offline engine started for this run (`test_bots`) instead of the
+    configured one."""
     ctx = bot_context(bot=bot)
     if isinstance(ctx, Refusal):
         raise BotNotTestable(ctx.reason)
@@ -63,7 +66,7 @@ def prepare_bot(bot: Bot) -> PreparedBot:
         target = upstream_target(
             ctx.connection,
             offline_host=settings.OFFLINE_ENGINE_HOST,
-            offline_port=settings.OFFLINE_ENGINE_PORT,
+            offline_port=offline_port or settings.OFFLINE_ENGINE_PORT,
             openai_key_fallback=settings.OPENAI_API_KEY,
         )
     except ProviderConfigError as exc:

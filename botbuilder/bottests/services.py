@@ -56,10 +56,14 @@ def run_execute(*, run_id: int, parallel: int | None = None) -> BotTestRun:
 
 
 async def run_execute_async(
-    *, run_id: int, parallel: int | None = None, on_done=None
+    *,
+    run_id: int,
+    parallel: int | None = None,
+    on_done=None,
+    offline_port: int | None = None,
 ) -> BotTestRun:
     """As `run_execute`, inside an event loop (the command runs several bots at once)."""
-    run, prepared, definitions = await sync_to_async(_begin)(run_id)
+    run, prepared, definitions = await sync_to_async(_begin)(run_id, offline_port)
     if prepared is None:
         return run
     judge = judge_for(connection_kind=prepared.connection.kind, target=prepared.target)
@@ -81,14 +85,14 @@ async def run_execute_async(
     return await sync_to_async(_finish)(run)
 
 
-def _begin(run_id: int):
+def _begin(run_id: int, offline_port: int | None):
     run = BotTestRun.objects.select_related("bot").get(pk=run_id)
     tests = list(run.bot.tests.filter(is_enabled=True))
     run.results.all().delete()  # a re-run starts clean
     run.status, run.total, run.done, run.error = RunStatus.RUNNING, len(tests), 0, ""
     run.save(update_fields=["status", "total", "done", "error"])
     try:
-        prepared = prepare_bot(run.bot)
+        prepared = prepare_bot(run.bot, offline_port=offline_port)
     except BotNotTestable as exc:
         run.status, run.error, run.finished_at = (
             RunStatus.ERROR,
