@@ -2,6 +2,7 @@
 
 from botbuilder.admin import (
     analysis,
+    bot_tests,
     bots,
     connections,
     knowledge,
@@ -12,6 +13,7 @@ from botbuilder.admin import (
 
 __all__ = [
     "analysis",
+    "bot_tests",
     "bots",
     "connections",
     "knowledge",

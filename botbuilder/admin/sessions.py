@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from botbuilder.admin.analysis import SessionAnalysisAdminMixin
+from botbuilder.admin.bot_tests import test_from_session_action
 from botbuilder.exports.admin_views import export_sessions_action, session_export_urls
 from botbuilder.exports.retention import session_purge_at
 from botbuilder.models import Session, TranscriptItem
@@ -63,7 +64,7 @@ class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "started_at"
     search_fields = ("bot_name", "id", "items__text")
     inlines = (TranscriptInline,)
-    actions = [export_sessions_action]
+    actions = [export_sessions_action, test_from_session_action]
     change_form_template = "admin/botbuilder/session/export_change_form.html"
     fieldsets = (
         (
