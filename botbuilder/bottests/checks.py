@@ -7,6 +7,8 @@ from typing import Any, Protocol
 from botbuilder.bottests.spec import JUDGED, TOOL_CALLED, TOOL_NOT_CALLED
 
 PASSED, FAILED, UNKNOWN, SKIPPED = "passed", "failed", "unknown", "skipped"
+# A barge-in passes when the bot stops within this long of the caller starting to speak.
+BARGE_IN_STOP_WITHIN_MS = 1000
 
 
 @dataclass
@@ -123,7 +125,8 @@ async def evaluate(
 
 
 def timing_checks(turn: TurnResult, *, latency_budget_ms: int | None,
-                  barge_in_ms: int | None, audio: bool) -> list[dict[str, str]]:  # fmt: skip
+                  barge_in_ms: int | None, audio: bool,
+                  speech_lead_ms: int = 0) -> list[dict[str, str]]:  # fmt: skip
     """The turn's latency budget and barge-in, as check results."""
     results = []
     if latency_budget_ms is not None:
@@ -142,11 +145,14 @@ def timing_checks(turn: TurnResult, *, latency_budget_ms: int | None,
         elif turn.interrupted_at_ms is None:
             results.append(result(label, FAILED, "the bot's reply was not interrupted"))
         else:
-            results.append(
-                result(
-                    label, PASSED, f"the reply was cut at {turn.interrupted_at_ms} ms"
-                )
-            )
+            # The caller's audio starts at barge_in_ms; speech begins speech_lead_ms later.
+            reaction_ms = turn.interrupted_at_ms - barge_in_ms - speech_lead_ms
+            ok = 0 <= reaction_ms <= BARGE_IN_STOP_WITHIN_MS
+            results.append(result(
+                label, PASSED if ok else FAILED,
+                f"the reply was cut at {turn.interrupted_at_ms} ms, {reaction_ms} ms after "
+                f"the caller began speaking (at most {BARGE_IN_STOP_WITHIN_MS} ms)",
+            ))  # fmt: skip
     return results
 
 

@@ -53,14 +53,14 @@ async def run_attempt(
     if not await runner.start():
         return Attempt(checks.FAILED, message=_ended_why(transport))
     try:
-        marks = await _play(runner, transport, turns, prepared, mode)
+        marks = await _play(runner, transport, turns, mode)
     finally:
         await runner.end(reason="client_ended")
     results = _turn_results(transport, turns, marks)
     return await _check(results, turns, tools, judge, transport, mode)
 
 
-async def _play(runner, transport, turns, prepared, mode) -> list[int]:
+async def _play(runner, transport, turns, mode) -> list[int]:
     """Each turn's start index in the transport's events."""
     greets = runner.setup.greeting_mode in ("bot_greeting", "model_first")
     await _settled(runner, transport, 0, wants_reply=greets)
@@ -70,7 +70,7 @@ async def _play(runner, transport, turns, prepared, mode) -> list[int]:
             break
         marks.append(len(transport.events))
         if mode == "audio":
-            await _speak(runner, turn.say, prepared)
+            await _speak(runner, turn.say)
         else:
             await runner.on_caller_text(turn.say)
         following = turns[n + 1] if n + 1 < len(turns) else None
@@ -108,7 +108,7 @@ async def _into_reply(transport: TestTransport, since: int, barge_in_ms: int) ->
     await asyncio.sleep(max(0.0, began + barge_in_ms / 1000 - time.monotonic()))
 
 
-def spoken_pcm(text: str, prepared: PreparedBot) -> bytes:
+def spoken_pcm(text: str) -> bytes:
     """The turn in the offline voice, with silence around it: PCM16 24 kHz."""
     from realtime.engine.tts import synthesize  # eSpeak: loaded only for audio runs
 
@@ -118,8 +118,8 @@ def spoken_pcm(text: str, prepared: PreparedBot) -> bytes:
     return np.concatenate([lead, speech, tail]).astype("<i2").tobytes()
 
 
-async def _speak(runner: SessionRunner, text: str, prepared: PreparedBot) -> None:
-    pcm = await asyncio.to_thread(spoken_pcm, text, prepared)
+async def _speak(runner: SessionRunner, text: str) -> None:
+    pcm = await asyncio.to_thread(spoken_pcm, text)
     frame = FRAME_MS * runner.setup.bytes_per_ms
     began = time.monotonic()
     for n, start in enumerate(range(0, len(pcm), frame)):
@@ -193,6 +193,7 @@ async def _check(results, turns, tools, judge, transport, mode) -> Attempt:
         found += checks.timing_checks(
             got, latency_budget_ms=turn.latency_budget_ms,
             barge_in_ms=turn.barge_in_ms, audio=mode == "audio",
+            speech_lead_ms=int(SPEECH_LEAD_S * 1000),
         )  # fmt: skip
         for item in found:
             item["turn"] = n + 1

@@ -104,6 +104,16 @@ def test_timing_checks():
         turn, latency_budget_ms=None, barge_in_ms=500, audio=False
     )
     assert [r["outcome"] for r in found] == ["skipped"]
+    for cut_ms, outcome in ((900, "passed"), (1900, "failed"), (700, "failed")):
+        turn.interrupted_at_ms = cut_ms  # speech begins at 500 + 300 ms
+        found = checks.timing_checks(
+            turn,
+            latency_budget_ms=None,
+            barge_in_ms=500,
+            audio=True,
+            speech_lead_ms=300,
+        )
+        assert found[0]["outcome"] == outcome, found
 
 
 def test_definitions_are_validated_with_readable_errors():
