@@ -107,7 +107,7 @@ def _begin(run_id: int, offline_port: int | None):
 @transaction.atomic
 def _store(run: BotTestRun, verdict: Verdict) -> BotTestResult:
     previous = (
-        BotTestResult.objects.filter(test_id=verdict.test_id, run__bot_id=run.bot_id)
+        BotTestResult.objects.filter(test_id=verdict.test_id, run__mode=run.mode)
         .exclude(run=run)
         .order_by("-run__created_at", "-run_id")
         .first()

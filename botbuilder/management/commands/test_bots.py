@@ -100,7 +100,7 @@ class Command(BaseCommand):
         async def done(run: BotTestRun, verdict) -> None:
             bar.update(max(verdict.attempts, 1))
             bar.write(f"{SYMBOLS[verdict.outcome]:>7}  {run.bot.slug} · {verdict.name}"
-                      f"  ({verdict.passed_attempts}/{verdict.attempts})", file=self.stdout)  # fmt: skip
+                      f"  ({verdict.passed_attempts}/{verdict.attempts})", file=self.stdout, end="")  # fmt: skip
 
         async def one(run: BotTestRun) -> None:
             async with bound:
