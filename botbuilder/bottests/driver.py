@@ -56,14 +56,14 @@ async def run_attempt(
         marks = await _play(runner, transport, turns, mode)
     finally:
         await runner.end(reason="client_ended")
-    results = _turn_results(transport, turns, marks)
+    results = turn_results(transport, turns, marks)
     return await _check(results, turns, tools, judge, transport, mode)
 
 
 async def _play(runner, transport, turns, mode) -> list[int]:
     """Each turn's start index in the transport's events."""
     greets = runner.setup.greeting_mode in ("bot_greeting", "model_first")
-    await _settled(runner, transport, 0, wants_reply=greets)
+    await settled(runner, transport, 0, wants_reply=greets)
     marks = []
     for n, turn in enumerate(turns):
         if transport.ended:
@@ -77,11 +77,11 @@ async def _play(runner, transport, turns, mode) -> list[int]:
         if mode == "audio" and following and following.barge_in_ms is not None:
             await _into_reply(transport, marks[-1], following.barge_in_ms)
         else:
-            await _settled(runner, transport, marks[-1], wants_reply=True)
+            await settled(runner, transport, marks[-1], wants_reply=True)
     return marks
 
 
-async def _settled(runner, transport, since: int, *, wants_reply: bool) -> None:
+async def settled(runner, transport, since: int, *, wants_reply: bool) -> None:
     """Wait until the bot has replied, its tool calls are answered and all is quiet."""
     deadline = time.monotonic() + TURN_TIMEOUT_S
     while time.monotonic() < deadline and not transport.ended:
@@ -129,7 +129,7 @@ async def _speak(runner: SessionRunner, text: str) -> None:
         )
 
 
-def _turn_results(transport, turns, marks) -> list[checks.TurnResult]:
+def turn_results(transport, turns, marks) -> list[checks.TurnResult]:
     """Events between one turn's start and the next's, attributed to that turn."""
     events = transport.events
     bounds = [*marks, len(events)]

@@ -7,12 +7,15 @@ from typing import Any
 
 from botbuilder.bottests import checks
 from botbuilder.bottests.driver import Attempt, run_attempt
-from botbuilder.bottests.prepare import PreparedBot
+from botbuilder.bottests.judging import judge_for
+from botbuilder.bottests.prepare import PreparedBot, TestingModel
+from botbuilder.bottests.simulation import run_simulation
 from botbuilder.bottests.spec import Turn
 
 OFFLINE_SIMULATION = (
     "Simulations need a real model to play the caller; on the offline engine only "
-    "scripted tests (reply, tool, scenario) run."
+    "scripted tests (reply, tool, scenario) run. Give the test a testing connection to a "
+    "real model, or run it on a bot that has one."
 )
 
 
@@ -27,6 +30,12 @@ class Definition:
     mocks: list[dict[str, Any]] = field(default_factory=list)
     unmatched: str = "real"
     repeat: int = 1
+    testing: TestingModel | None = None  # simulated caller and judge; None: unusable
+    problem: str = ""  # why the test cannot run (e.g. its testing connection)
+    persona: str = ""
+    goal: str = ""
+    max_turns: int = 6
+    criteria: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,24 +61,24 @@ def combined_outcome(outcomes: list[str]) -> str:
 
 
 async def test_run(
-    definition: Definition, prepared: PreparedBot, *, judge: checks.Judge,
-    mode: str, repeat: int | None = None,
+    definition: Definition, prepared: PreparedBot, *, mode: str,
+    repeat: int | None = None,
 ) -> Verdict:  # fmt: skip
     """Run the test `repeat` times (its own count when None)."""
     verdict = Verdict(definition.name, definition.test_id, checks.SKIPPED)
-    if definition.kind == "simulation":
-        verdict.message = OFFLINE_SIMULATION if prepared.offline else (
-            "Simulations are not run yet; use a scenario."
-        )  # fmt: skip
+    testing = definition.testing
+    if testing is None:
+        verdict.outcome, verdict.message = "error", definition.problem
         return verdict
+    if definition.kind == "simulation" and testing.kind == "offline":
+        verdict.message = OFFLINE_SIMULATION
+        return verdict
+    judge = judge_for(connection_kind=testing.kind, target=testing.target)
     started = time.monotonic()
     outcomes = []
     for _ in range(repeat or definition.repeat):
         try:
-            attempt = await run_attempt(
-                prepared, definition.turns, mocks=definition.mocks,
-                unmatched=definition.unmatched, judge=judge, mode=mode,
-            )  # fmt: skip
+            attempt = await _attempt(definition, prepared, judge, mode)
         except Exception as exc:  # a broken bot or engine fails the test, not the run
             attempt = Attempt("error", message=f"the test call failed: {exc!r}")
         outcomes.append(attempt.outcome)
@@ -85,6 +94,22 @@ async def test_run(
     return verdict
 
 
+async def _attempt(
+    definition: Definition, prepared: PreparedBot, judge, mode
+) -> Attempt:
+    if definition.kind == "simulation":
+        return await run_simulation(
+            prepared, caller_target=definition.testing.target,
+            persona=definition.persona, goal=definition.goal,
+            max_turns=definition.max_turns, criteria=definition.criteria,
+            mocks=definition.mocks, unmatched=definition.unmatched, judge=judge,
+        )  # fmt: skip
+    return await run_attempt(
+        prepared, definition.turns, mocks=definition.mocks,
+        unmatched=definition.unmatched, judge=judge, mode=mode,
+    )  # fmt: skip
+
+
 def _summary(verdict: Verdict) -> str:
     failed = [
         f"{c.get('turn', '')}: {c['check']} ({c['detail']})".lstrip(": ")
@@ -97,7 +122,7 @@ def _summary(verdict: Verdict) -> str:
 
 
 async def tests_run(
-    definitions: list[Definition], prepared: PreparedBot, *, judge: checks.Judge,
+    definitions: list[Definition], prepared: PreparedBot, *,
     mode: str, repeat: int | None, parallel: int, on_done=None,
 ) -> list[Verdict]:  # fmt: skip
     """All tests of a bot, at most `parallel` at a time; `on_done(verdict)` as each ends."""
@@ -105,9 +130,7 @@ async def tests_run(
 
     async def one(definition: Definition) -> Verdict:
         async with bound:
-            verdict = await test_run(
-                definition, prepared, judge=judge, mode=mode, repeat=repeat
-            )
+            verdict = await test_run(definition, prepared, mode=mode, repeat=repeat)
         if on_done is not None:
             await on_done(verdict)
         return verdict

@@ -1,13 +1,15 @@
 """A bot made ready for test calls, exactly as the browser session builds one
 (realtime/consumers/loading.py, realtime/session/config.py): sync, ORM allowed."""
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from botbuilder.assembly import Assembly, Snapshot, UnknownVariableError, assemble
-from botbuilder.models import Bot
+from botbuilder.connection_guard import connection_url_check
+from botbuilder.models import Bot, Connection
 from realtime.consumers.loading import Refusal, bot_context
 from realtime.providers import (
     ConnectionSpec,
@@ -78,3 +80,46 @@ def prepare_bot(bot: Bot, *, offline_port: int | None = None) -> PreparedBot:
         session=adapt_session(ctx.connection, session_config(assembly)),
         target=target,
     )
+
+
+@dataclass
+class TestingModel:
+    """The model that plays a simulated caller and judges: its kind and where it is."""
+
+    kind: str
+    target: UpstreamTarget
+
+    __test__ = False
+
+
+def testing_model(
+    connection: Connection | None,
+    *,
+    prepared: PreparedBot,
+    offline_port: int | None = None,
+) -> TestingModel:
+    """A test's own testing connection (guarded like a bot's), else the bot's connection."""
+    if connection is None:
+        return TestingModel(prepared.connection.kind, prepared.target)
+    spec = ConnectionSpec(
+        kind=connection.kind,
+        model=connection.azure_deployment or prepared.connection.model,
+        base_url=connection.base_url,
+        azure_deployment=connection.azure_deployment,
+        api_key_env=connection.api_key_env,
+    )
+    if spec.kind != "offline" and spec.base_url:
+        problem, address = connection_url_check(spec.base_url)
+        if problem:
+            raise BotNotTestable(f"The testing connection {connection}: {problem}")
+        spec = dataclasses.replace(spec, connect_address=address)
+    try:
+        target = upstream_target(
+            spec,
+            offline_host=settings.OFFLINE_ENGINE_HOST,
+            offline_port=offline_port or settings.OFFLINE_ENGINE_PORT,
+            openai_key_fallback=settings.OPENAI_API_KEY,
+        )
+    except ProviderConfigError as exc:
+        raise BotNotTestable(f"The testing connection {connection}: {exc}") from None
+    return TestingModel(spec.kind, target)

@@ -9,15 +9,29 @@ from django.utils import timezone
 
 from botbuilder.bottests import spec
 from botbuilder.bottests.execute import Definition, Verdict, tests_run
-from botbuilder.bottests.judging import judge_for
-from botbuilder.bottests.prepare import BotNotTestable, prepare_bot
+from botbuilder.bottests.prepare import (
+    BotNotTestable,
+    PreparedBot,
+    prepare_bot,
+    testing_model,
+)
 from botbuilder.models import Bot, BotTest, BotTestResult, BotTestRun
 from botbuilder.models.bot_tests import RunStatus, TestOutcome
 
 FAILING = (TestOutcome.FAILED, TestOutcome.ERROR)
 
 
-def definition_of(test: BotTest) -> Definition:
+def definition_of(
+    test: BotTest, prepared: PreparedBot, offline_port: int | None = None
+) -> Definition:
+    """The test as plain data, with the model that judges it (and plays its caller)."""
+    try:
+        testing, problem = (
+            testing_model(test.simulator_connection, prepared=prepared,
+                          offline_port=offline_port), "",
+        )  # fmt: skip
+    except BotNotTestable as exc:
+        testing, problem = None, str(exc)
     return Definition(
         test_id=test.pk,
         name=test.name,
@@ -34,6 +48,12 @@ def definition_of(test: BotTest) -> Definition:
         mocks=list(test.mocks),
         unmatched=test.unmatched_tool_calls,
         repeat=test.repeat,
+        testing=testing,
+        problem=problem,
+        persona=test.persona,
+        goal=test.goal,
+        max_turns=test.max_turns,
+        criteria=list(test.criteria),
     )
 
 
@@ -66,7 +86,6 @@ async def run_execute_async(
     run, prepared, definitions = await sync_to_async(_begin)(run_id, offline_port)
     if prepared is None:
         return run
-    judge = judge_for(connection_kind=prepared.connection.kind, target=prepared.target)
 
     async def done(verdict: Verdict) -> None:
         await sync_to_async(_store)(run, verdict)
@@ -76,7 +95,6 @@ async def run_execute_async(
     await tests_run(
         definitions,
         prepared,
-        judge=judge,
         mode=run.mode,
         repeat=run.repeat,
         parallel=parallel or settings.BOT_TESTS_PARALLEL,
@@ -87,7 +105,9 @@ async def run_execute_async(
 
 def _begin(run_id: int, offline_port: int | None):
     run = BotTestRun.objects.select_related("bot").get(pk=run_id)
-    tests = list(run.bot.tests.filter(is_enabled=True))
+    tests = list(
+        run.bot.tests.filter(is_enabled=True).select_related("simulator_connection")
+    )
     run.results.all().delete()  # a re-run starts clean
     run.status, run.total, run.done, run.error = RunStatus.RUNNING, len(tests), 0, ""
     run.save(update_fields=["status", "total", "done", "error"])
@@ -101,7 +121,7 @@ def _begin(run_id: int, offline_port: int | None):
         )
         run.save(update_fields=["status", "error", "finished_at"])
         return run, None, []
-    return run, prepared, [definition_of(t) for t in tests]
+    return run, prepared, [definition_of(t, prepared, offline_port) for t in tests]
 
 
 @transaction.atomic

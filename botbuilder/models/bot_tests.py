@@ -126,9 +126,10 @@ class BotTest(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="simulated caller's connection",
-        help_text="Simulations: the model that plays the caller (text only). Empty: the "
-        "bot's own connection.",
+        verbose_name="testing connection",
+        help_text="The model that plays a simulated caller (text only) and judges the "
+        "judged checks. Empty: the bot's own connection (on the offline engine judged "
+        "checks are unknown and simulations are skipped).",
     )
     mocks = models.JSONField(
         "tool mocks",
