@@ -11,6 +11,7 @@ from botbuilder.bottests.mocks import MockedTools
 from botbuilder.bottests.prepare import PreparedBot
 from botbuilder.bottests.spec import Turn
 from botbuilder.bottests.transport import MemoryStore, TestTransport
+from realtime import protocol
 from realtime.providers import UpstreamTarget
 from realtime.session.runner import SessionRunner
 from realtime.upstream import UpstreamClient
@@ -40,9 +41,13 @@ class SimulatedCaller:
     async def _closed(self, code, reason) -> None:
         await self._events.put(None)
 
+    async def _send(self, event: dict[str, Any]) -> None:
+        if not await self._client.send({**event, "event_id": protocol.new_event_id()}):
+            raise ConnectionError("the simulated caller's model closed the connection")
+
     async def open(self) -> None:
         await self._client.connect()
-        await self._client.send({"type": "session.update", "session": {
+        await self._send({"type": "session.update", "session": {
             "type": "realtime", "output_modalities": ["text"],
             "instructions": self._instructions,
         }})  # fmt: skip
@@ -53,11 +58,11 @@ class SimulatedCaller:
 
     async def next_line(self, bot_said: str) -> str | None:
         """The caller's answer to `bot_said`; None when the caller ends the call."""
-        await self._client.send({"type": "conversation.item.create", "item": {
+        await self._send({"type": "conversation.item.create", "item": {
             "type": "message", "role": "user",
             "content": [{"type": "input_text", "text": bot_said or OPENING}],
         }})  # fmt: skip
-        await self._client.send({"type": "response.create"})
+        await self._send({"type": "response.create"})
         response = await asyncio.wait_for(self._response_done(), CALLER_REPLY_TIMEOUT_S)
         text = " ".join(
             part.get("text") or part.get("transcript") or ""
