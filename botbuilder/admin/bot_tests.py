@@ -2,14 +2,15 @@
 and the actions "Run tests" (bots) and "Create a test from this session" (sessions)."""
 
 from django.contrib import admin, messages
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.bottests.from_session import SessionNotUsable, test_from_session
 from botbuilder.bottests.tasks import run_enqueue
-from botbuilder.models import BotTest, BotTestResult, BotTestRun
+from botbuilder.models import Bot, BotTest, BotTestResult, BotTestRun
 from botbuilder.models.bot_tests import RunStatus
 from botbuilder.selectors import connection_for_bot
 
@@ -168,6 +169,29 @@ class BotTestRunAdmin(admin.ModelAdmin):
               "created_at", "finished_at")  # fmt: skip
     readonly_fields = fields
     inlines = (BotTestResultInline,)
+    REFRESH_S = 3  # the run page reloads itself while the run is queued or running
+
+    def get_urls(self):
+        start = path(
+            "start/<int:bot_id>/",
+            self.admin_site.admin_view(self.start_view),
+            name="botbuilder_bottestrun_start",
+        )
+        return [start, *super().get_urls()]
+
+    def start_view(self, request, bot_id: int):
+        """POST from the bot page's "Run tests" button: queue a run of that bot."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        bot = get_object_or_404(Bot, pk=bot_id)
+        enqueue_runs(request, [bot])
+        return redirect("admin:botbuilder_bot_change", bot.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        busy = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        extra = {"refresh_s": self.REFRESH_S if busy else None, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
 
     def has_add_permission(self, request) -> bool:
         return False

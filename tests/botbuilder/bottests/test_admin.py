@@ -144,3 +144,26 @@ def test_a_session_without_caller_turns_is_refused(staff_client, bot):
 def test_suggested_phrase_is_the_opening_sentence():
     assert suggested_phrase("Yes, we are open. Come by.") == "Yes, we are open"
     assert len(suggested_phrase("word " * 40)) <= 60
+
+
+def test_run_tests_button_on_the_bot_page_and_the_run_page_refreshes(
+    staff_client, shop_bot
+):
+    make_test(shop_bot, name="hours", caller_turn="what are your opening hours",
+              checks=[{"kind": "contains", "text": "monday"}])  # fmt: skip
+    page = staff_client.get(reverse("admin:botbuilder_bot_change", args=[shop_bot.pk]))
+    start = reverse("admin:botbuilder_bottestrun_start", args=[shop_bot.pk])
+    assert start in page.content.decode()
+    assert staff_client.get(start).status_code == 405
+    response = staff_client.post(start, follow=True)
+    assert "Queued 1 tests of Support line" in response.content.decode()
+    run = BotTestRun.objects.get()
+    page = staff_client.get(
+        reverse("admin:botbuilder_bottestrun_change", args=[run.pk])
+    )
+    assert 'http-equiv="refresh"' in page.content.decode()
+    _run_queued_job()
+    page = staff_client.get(
+        reverse("admin:botbuilder_bottestrun_change", args=[run.pk])
+    )
+    assert 'http-equiv="refresh"' not in page.content.decode()
