@@ -51,7 +51,7 @@ async def run_attempt(
         runner.on_playback(item, ms), name="test-playback"
     )
     if not await runner.start():
-        return Attempt(checks.FAILED, message=_ended_why(transport))
+        return Attempt("error", message=_ended_why(transport))
     try:
         marks = await _play(runner, transport, turns, mode)
     finally:
@@ -63,7 +63,8 @@ async def run_attempt(
 async def _play(runner, transport, turns, mode) -> list[int]:
     """Each turn's start index in the transport's events."""
     greets = runner.setup.greeting_mode in ("bot_greeting", "model_first")
-    await settled(runner, transport, 0, wants_reply=greets)
+    spoken = mode == "audio"
+    await settled(runner, transport, 0, wants_reply=greets, hear_out=spoken)
     marks = []
     for n, turn in enumerate(turns):
         if transport.ended:
@@ -77,12 +78,17 @@ async def _play(runner, transport, turns, mode) -> list[int]:
         if mode == "audio" and following and following.barge_in_ms is not None:
             await _into_reply(transport, marks[-1], following.barge_in_ms)
         else:
-            await settled(runner, transport, marks[-1], wants_reply=True)
+            await settled(
+                runner, transport, marks[-1], wants_reply=True, hear_out=spoken
+            )
     return marks
 
 
-async def settled(runner, transport, since: int, *, wants_reply: bool) -> None:
-    """Wait until the bot has replied, its tool calls are answered and all is quiet."""
+async def settled(
+    runner, transport, since: int, *, wants_reply: bool, hear_out: bool = False
+) -> None:
+    """Wait until the bot has replied, its tool calls are answered and all is quiet
+    (`hear_out`: and its audio has played, as a caller on the phone hears it)."""
     deadline = time.monotonic() + TURN_TIMEOUT_S
     while time.monotonic() < deadline and not transport.ended:
         await asyncio.sleep(0.02)
@@ -94,6 +100,7 @@ async def settled(runner, transport, since: int, *, wants_reply: bool) -> None:
         answered = {e["call_id"] for e in new if e["type"] == "tool.result"}
         quiet = not transport.times or time.monotonic() - transport.times[-1] > QUIET_S
         busy = calls - answered or runner.tools.batch_pending()
+        busy = busy or (hear_out and transport.playing())
         if (replied or not wants_reply) and quiet and not busy:
             return
 

@@ -53,8 +53,12 @@ class TestTransport:
         self.times.append(time.monotonic())
         if event["type"] == "response.audio.started":
             self._current_item = event["item_id"]
-        elif event["type"] == "playback.flush" and self.on_flush is not None:
-            self.on_flush(event["item_id"], self.played_ms(event["item_id"]))
+        elif event["type"] == "playback.flush":
+            item = event["item_id"]
+            played = self.played_ms(item)
+            self._audio_bytes[item] = played * self._bytes_per_ms  # the rest is dropped
+            if self.on_flush is not None:
+                self.on_flush(item, played)
 
     async def close(self, code: int = 1000) -> None:
         self.closed_with = code
@@ -66,6 +70,13 @@ class TestTransport:
             return 0
         elapsed = int((time.monotonic() - started) * 1000)
         return min(elapsed, self._audio_bytes.get(item_id, 0) // self._bytes_per_ms)
+
+    def playing(self) -> bool:
+        """Some bot audio received has not finished playing yet (in real time)."""
+        return any(
+            self.played_ms(item) < received // self._bytes_per_ms
+            for item, received in self._audio_bytes.items()
+        )
 
     def audio_started_at(self, item_id: str) -> float | None:
         return self._audio_started.get(item_id)
