@@ -32,9 +32,9 @@ TESTS = [
     {
         "name": "Order status is looked up with the order number",
         "kind": "tool",
-        "caller_turn": "where is my order 4 7",
+        "caller_turn": "where is my order 7",
         "checks": [
-            {**ORDER_LOOKUP, "arguments": {"order_number": {"exact": "47"}}},
+            {**ORDER_LOOKUP, "arguments": {"order_number": {"exact": "7"}}},
             {"kind": "contains", "text": "shipped"},
         ],
     },

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             run_create(bot=bot, mode=options["mode"], repeat=options["repeat"])
             for bot in bots
         ]
-        total = sum(run.total * (options["repeat"] or 1) for run in runs)
+        total = sum(run.total for run in runs)
         self.stdout.write(f"Testing {len(bots)} bot(s), {sum(r.total for r in runs)} "
                           f"test(s), {options['mode']} mode.")  # fmt: skip
         async_to_sync(self._run)(runs, options["parallel"], total)
@@ -94,11 +94,11 @@ class Command(BaseCommand):
             engine = EngineServer("127.0.0.1", 0)
             await engine.start()
             self.stdout.write(f"Started an offline engine on port {engine.port}.")
-        bar = tqdm(total=total, unit="call", file=self.stderr, dynamic_ncols=True)
+        bar = tqdm(total=total, unit="test", file=self.stderr, dynamic_ncols=True)
         bound = asyncio.Semaphore(PARALLEL_BOTS)
 
         async def done(run: BotTestRun, verdict) -> None:
-            bar.update(max(verdict.attempts, 1))
+            bar.update(1)
             bar.write(f"{SYMBOLS[verdict.outcome]:>7}  {run.bot.slug} · {verdict.name}"
                       f"  ({verdict.passed_attempts}/{verdict.attempts})", file=self.stdout, end="")  # fmt: skip
 
