@@ -234,3 +234,7 @@ WEBHOOK_RETRY_BASE_S = env.float("WEBHOOK_RETRY_BASE_S", default=5.0)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # Twilio's REST API (hang up, transfer); only tests point it elsewhere.
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
+
+# --- Bot tests (botbuilder/bottests) -----------------------------------------------------
+# Test calls of one bot at the same time (admin runs and `manage.py test_bots`).
+BOT_TESTS_PARALLEL = env.int("BOT_TESTS_PARALLEL", default=4)

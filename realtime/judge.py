@@ -28,6 +28,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from realtime.protocol import new_event_id
 from realtime.providers import UpstreamTarget
 from realtime.upstream import UpstreamClient, UpstreamConnectError
 
@@ -206,7 +207,7 @@ async def _ask(
         session_extra=session_extra,
     )
     for event in events:
-        if not await client.send(event):
+        if not await client.send(_stamped(event)):
             raise JudgeTransportError("the model server closed the connection")
     while result.attempts < MAX_ATTEMPTS:
         result.attempts += 1
@@ -225,7 +226,7 @@ async def _ask(
             break
         logger.info("Judge answer invalid (%s); asking once more", problem)
         for event in _correction(call, tool_name, problem):
-            if not await client.send(event):
+            if not await client.send(_stamped(event)):
                 raise JudgeTransportError("the model server closed the connection")
     result.error = f"No valid answer after {result.attempts} attempts: {result.error}"
     return result
@@ -279,3 +280,8 @@ def _correction(
         {"type": "conversation.item.create", "item": item},
         response_create(tool_name),
     ]
+
+
+def _stamped(event: dict[str, Any]) -> dict[str, Any]:
+    """Every client event carries an event_id (the server echoes it in errors)."""
+    return event if event.get("event_id") else {**event, "event_id": new_event_id()}

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from botbuilder.admin import (
     analysis,
+    bot_tests,
     bots,
     connections,
     knowledge,
@@ -15,6 +16,7 @@ from botbuilder.admin import (
 
 __all__ = [
     "analysis",
+    "bot_tests",
     "bots",
     "connections",
     "knowledge",

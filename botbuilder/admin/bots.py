@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from botbuilder.admin import bot_pages
 from botbuilder.admin.analysis import AnalysisPlanInline
+from botbuilder.admin.bot_tests import run_tests_action
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.catalogue import realtime_model
 from botbuilder.models import Bot
@@ -64,7 +65,12 @@ class BotAdmin(admin.ModelAdmin):
     autocomplete_fields = ("voice", "connection")
     formfield_overrides = PRETTY_JSON_OVERRIDES
     inlines = (KnowledgeInline, ToolInline, AnalysisPlanInline)
-    actions = ("duplicate_bots", "export_bots", "move_to_successor_model")
+    actions = (
+        "duplicate_bots",
+        "export_bots",
+        "move_to_successor_model",
+        run_tests_action,  # bot tests
+    )
     view_on_site = False
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from botbuilder.admin.analysis import SessionAnalysisAdminMixin
+from botbuilder.admin.bot_tests import test_from_session_action
 from botbuilder.admin.session_page import (
     format_duration,
     session_page_context,
@@ -47,7 +48,7 @@ class SessionAdmin(SessionAnalysisAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("started_by",)
     date_hierarchy = "started_at"
     search_fields = ("bot_name", "id", "items__text")
-    actions = [export_sessions_action]
+    actions = [export_sessions_action, test_from_session_action]
     # The conversation comes first, then these fields; the configuration last, collapsed.
     change_form_template = "admin/botbuilder/session/change_form.html"
     # The session's absolute URL is this page: "View on site" would link to itself.

@@ -5,6 +5,7 @@ from botbuilder.models.analysis import (
 )
 from botbuilder.models.analysis_results import SessionAnalysis, WebhookDelivery
 from botbuilder.models.bot import Bot
+from botbuilder.models.bot_tests import BotTest, BotTestResult, BotTestRun
 from botbuilder.models.connection import Connection
 from botbuilder.models.knowledge import KnowledgeSnippet
 from botbuilder.models.phone import PhoneAccount, PhoneNumber
@@ -17,6 +18,9 @@ __all__ = [
     "AnalysisDataField",
     "AnalysisPlan",
     "Bot",
+    "BotTest",
+    "BotTestResult",
+    "BotTestRun",
     "Connection",
     "KnowledgeSnippet",
     "PhoneAccount",

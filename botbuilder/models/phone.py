@@ -68,7 +68,7 @@ class PhoneAccount(models.Model):
         blank=True,
         validators=[env_var_name_validator],
         help_text="Twilio: the NAME of the environment variable holding the account SID "
-        "(AC...), e.g. TWILIO_ACCOUNT_SID.",
+        "(AC...), e.g. BOT_SECRET_TWILIO_ACCOUNT_SID.",
     )
     auth_token_env = models.CharField(
         "auth token variable",
@@ -76,7 +76,7 @@ class PhoneAccount(models.Model):
         blank=True,
         validators=[env_var_name_validator],
         help_text="Twilio: the NAME of the variable holding the auth token, which signs "
-        "Twilio's requests and authenticates hang-up and transfer, e.g. TWILIO_AUTH_TOKEN.",
+        "Twilio's requests and authenticates hang-up and transfer, e.g. BOT_SECRET_TWILIO_AUTH_TOKEN.",
     )
     shared_key_env = models.CharField(
         "shared key variable",
@@ -92,7 +92,7 @@ class PhoneAccount(models.Model):
         blank=True,
         validators=[env_var_name_validator],
         help_text="OpenAI SIP: the NAME of the variable holding the project webhook's "
-        "signing secret (whsec_...), e.g. OPENAI_WEBHOOK_SECRET.",
+        "signing secret (whsec_...), e.g. BOT_SECRET_OPENAI_WEBHOOK_SECRET.",
     )
     api_key_env = models.CharField(
         "API key variable",

@@ -60,18 +60,19 @@ def load_bot_context(*, bot_id: int, user: Any) -> BotContext | Refusal:
         return Refusal(
             CLOSE_NOT_FOUND, "bot_not_found", f"There is no bot with id {bot_id}."
         )
+    return bot_context(bot=bot)
+
+
+def bot_context(*, bot: Bot, audio_format: str = "pcm16") -> BotContext | Refusal:
+    """What a session of `bot` needs, with audio in `audio_format` ("pcm16", or "pcmu"
+    for phone calls: G.711 μ-law 8 kHz both ways); a Refusal when none can start. No
+    user check: also used by phone calls and bot tests."""
     if not bot.is_active:
         return Refusal(
             CLOSE_INACTIVE,
             "bot_inactive",
             "This bot is inactive; activate it to start sessions.",
         )
-    return bot_context(bot=bot, audio_format="pcm16")
-
-
-def bot_context(*, bot: Bot, audio_format: str) -> BotContext | Refusal:
-    """What a session of `bot` needs, with audio in `audio_format` ("pcm16", or "pcmu"
-    for phone calls: G.711 μ-law 8 kHz both ways); a Refusal when none can start."""
     retired = model_start_refusal(bot.speech_model())
     if retired:
         return Refusal(CLOSE_INACTIVE, "model_retired", retired)

@@ -1,6 +1,7 @@
 """What a running session needs, as plain data built once at start (no ORM on the audio path)."""
 
 import copy
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,8 @@ class SessionSetup:
     # False for a SIP call's sideband: the caller's audio never passes through us, so the
     # service handles barge-in itself, and its normal close is the caller hanging up.
     media_relayed: bool = True
+    # bottests: replaces botbuilder.tools.run_tool (same keyword arguments), e.g. tool mocks.
+    tool_runner: Callable[..., Awaitable[Any]] | None = None
 
     @property
     def bytes_per_ms(self) -> int:

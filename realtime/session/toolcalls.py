@@ -49,6 +49,7 @@ class ToolCalls:
         self._responder, self._tasks, self._now_ms = responder, tasks, now_ms
         self._on_action = on_action
         self._by_name = {t.name: t for t in setup.tools}
+        self._run_tool = setup.tool_runner or run_tool  # bottests: tool mocks
         self.context = ToolContext(
             session_id=setup.session_id,
             bot_id=setup.bot_id,
@@ -121,7 +122,7 @@ class ToolCalls:
                     output=json.dumps({"error": message}), status="error", error=message
                 )
             else:
-                outcome = await run_tool(
+                outcome = await self._run_tool(
                     spec=spec, arguments=turn.arguments, context=self.context
                 )
         except Exception:

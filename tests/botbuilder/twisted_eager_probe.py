@@ -8,6 +8,7 @@ import json
 import socket
 import sys
 import threading
+import time
 
 from botbuilder import serving
 
@@ -28,7 +29,7 @@ tcp.Connection.write = counting_write
 serving.install_eager_writes()  # wraps the counting write as its buffered path
 
 SMALL = [f"frame-{i:03d};".encode() for i in range(50)]
-LARGE = b"L" * (8 * 1024 * 1024)  # far more than a socket buffer takes at once
+LARGE = b"L" * (32 * 1024 * 1024)  # far more than the socket buffers take at once
 result = {}
 
 
@@ -48,7 +49,11 @@ port = reactor.listenTCP(0, factory, interface="127.0.0.1")
 
 
 def client():
-    sock = socket.create_connection(("127.0.0.1", port.getHost().port), timeout=10)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # keep the pipe short
+    sock.settimeout(20)
+    sock.connect(("127.0.0.1", port.getHost().port))
+    time.sleep(0.2)  # let the server's writes meet a full socket first
     received = bytearray()
     while chunk := sock.recv(1 << 16):
         received += chunk

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from botbuilder.services.demo import demo_clinic_seed, demo_seed
+from botbuilder.services.demo_tests import demo_tests_seed
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         lines: list[str] = []
         bot = demo_seed(say=lines.append)
         clinic = demo_clinic_seed(say=lines.append)
+        demo_tests_seed(say=lines.append)  # bot tests
         for line in lines:
             self.stdout.write(line)
         if not any(line.startswith("Created") for line in lines):

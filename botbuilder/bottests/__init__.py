@@ -1,0 +1,1 @@
+"""Bot tests: scripted callers with checks, run through the real session core."""
