@@ -23,6 +23,7 @@ from realtime.session.responder import Responder
 from realtime.session.timers import TaskGroup
 from realtime.session.toolcalls import ToolCalls
 from realtime.session.transcript import Transcript
+from realtime.session.transport import CLOSE_NORMAL
 from realtime.session.turns import AssistantTurn, ToolTurn, Turn, UserTurn
 from realtime.upstream import UpstreamConnectError
 
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 # Proactively move to a fresh connection between turns after this long (the cap is 60 min).
 UPSTREAM_RECONNECT_AFTER_S = 55 * 60
+CLOSE_GOING_AWAY = 1001  # what the upstream sends when its 60-minute cap is reached
 # Re-seed at most this many recent turns (older context is dropped to stay in the window).
 RESEED_MAX_TURNS = 200
 TOOL_NOTE_MAX_CHARS = 1000
@@ -65,11 +67,13 @@ class Reconnection:
         *,
         after_s: float,
         request_end: Callable[..., Any],
+        media_relayed: bool = True,
     ) -> None:
         self._session, self._lifecycle, self._link = session, lifecycle, link
         self._parts, self._tasks = parts, tasks
         self.after_s = after_s
         self._request_end = request_end
+        self._media_relayed = media_relayed
         self.count = 0
 
     def schedule(self, why: str) -> None:
@@ -77,6 +81,25 @@ class Reconnection:
         if self._lifecycle.is_live:
             self._lifecycle.transition(Phase.RECONNECTING, why)
             self._tasks.spawn(self._reconnect(), name="upstream-reconnect")
+
+    async def connection_closed(self, code: int | None, reason: str) -> None:
+        """The model's connection closed on its own: its cap (reconnect), a SIP caller
+        hanging up (a normal close of a sideband), or a failure."""
+        if self._lifecycle.phase is not Phase.LIVE:
+            return  # ending, or a reconnect already replaces this connection
+        if code == CLOSE_GOING_AWAY:
+            self.schedule("the model session reached its time limit")
+            return
+        if code == CLOSE_NORMAL and not self._media_relayed:
+            self._request_end(reason="client_closed")  # a SIP caller hung up
+            return
+        detail = (
+            f"The connection to the model closed unexpectedly (code {code}"
+            f"{', ' + reason if reason else ''})."
+        )
+        self._request_end(
+            status="failed", reason="upstream_error", detail=detail, error=detail
+        )
 
     def between_turns(self) -> None:
         """Move to a fresh connection before the upstream's hard cap, while nobody speaks."""

@@ -34,19 +34,12 @@ from realtime.session.responder import Responder
 from realtime.session.timers import TaskGroup
 from realtime.session.toolcalls import ToolCalls
 from realtime.session.transcript import Store, Transcript
-from realtime.session.transport import (
-    CLOSE_NORMAL,
-    Recorder,
-    Transport,
-    close_code_for,
-)
+from realtime.session.transport import Recorder, Transport, close_code_for
 from realtime.session.usage import UsageMeter
 from realtime.session.watchdog import UpstreamWatchdog
 from realtime.upstream import UpstreamConnectError
 
 logger = logging.getLogger(__name__)
-
-CLOSE_GOING_AWAY = 1001  # what the upstream sends when its 60-minute cap is reached
 
 
 class SessionRunner:
@@ -70,15 +63,15 @@ class SessionRunner:
         self.tasks = TaskGroup()
         self.clock = TurnClock(self.outbox, setup.endpointing_ms)
         self.transcript = Transcript(store)
-        self.watchdog = UpstreamWatchdog(
-            on_slow=self._model_slow, on_silent=self._model_silent
-        )
+        self.watchdog = UpstreamWatchdog(self.outbox, request_end=self.request_end)
         self.link = UpstreamLink(
             setup.target,
             self.lifecycle,
             self.outbox,
             on_event=self._dispatch,
-            on_close=self._on_upstream_close,
+            on_close=lambda code, reason: self.reconnection.connection_closed(
+                code, reason
+            ),
             debug=setup.debug,
         )
         self.responder = Responder(self.link, self.watchdog)
@@ -155,6 +148,7 @@ class SessionRunner:
             self.tasks,
             after_s=UPSTREAM_RECONNECT_AFTER_S,
             request_end=self.request_end,
+            media_relayed=setup.media_relayed,
         )
         self.replies = ResponseEvents(
             setup.session_id,
@@ -247,34 +241,6 @@ class SessionRunner:
         elif etype not in IGNORED_EVENTS and etype not in self._unknown_types:
             self._unknown_types.add(etype)
             logger.info("Ignoring upstream event type %r", etype)
-
-    async def _on_upstream_close(self, code: int | None, reason: str) -> None:
-        if self.lifecycle.phase is not Phase.LIVE:
-            return  # ending, or a reconnect already replaces this connection
-        if code == CLOSE_GOING_AWAY:
-            self.reconnection.schedule("the model session reached its time limit")
-            return
-        if code == CLOSE_NORMAL and not self.setup.media_relayed:
-            self.request_end(reason="client_closed")  # a SIP caller hung up
-            return
-        detail = (
-            f"The connection to the model closed unexpectedly (code {code}"
-            f"{', ' + reason if reason else ''})."
-        )
-        self.request_end(
-            status="failed", reason="upstream_error", detail=detail, error=detail
-        )
-
-    async def _model_slow(self) -> None:
-        await self.outbox.error(
-            "The model is taking longer than usual to answer.", "model_slow"
-        )
-
-    async def _model_silent(self) -> None:
-        detail = "The model stopped answering."
-        self.request_end(
-            status="failed", reason="upstream_timeout", detail=detail, error=detail
-        )
 
     # --- the end -------------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ is told the model is slow; after MODEL_SILENT_END_AFTER_S the session ends with 
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from typing import Any
 
+from realtime.session.outbox import CallerOutbox
 from realtime.session.timers import Timer
 
 MODEL_SLOW_AFTER_S = 5.0  # a reply normally starts within 1-2 s
@@ -20,12 +22,9 @@ class UpstreamWatchdog:
     restarting a timer per event cost 6 % of the relay's CPU, bench/README.md)."""
 
     def __init__(
-        self,
-        *,
-        on_slow: Callable[[], Awaitable[None]],
-        on_silent: Callable[[], Awaitable[None]],
+        self, outbox: CallerOutbox, *, request_end: Callable[..., Any]
     ) -> None:
-        self._on_slow, self._on_silent = on_slow, on_silent
+        self._outbox, self._request_end = outbox, request_end
         self._timer = Timer("upstream-watchdog")
         self._last_heard = 0.0  # loop time of the last upstream event while armed
         self.armed = False
@@ -57,10 +56,15 @@ class UpstreamWatchdog:
             self._timer.start(MODEL_SILENT_END_AFTER_S - silent_s, self._check)
             if not self.slow_reported:
                 self.slow_reported = True
-                await self._on_slow()
+                await self._outbox.error(
+                    "The model is taking longer than usual to answer.", "model_slow"
+                )
         else:
             self.armed = False
-            await self._on_silent()
+            detail = "The model stopped answering."
+            self._request_end(
+                status="failed", reason="upstream_timeout", detail=detail, error=detail
+            )
 
 
 def _now() -> float:
