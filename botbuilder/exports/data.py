@@ -57,6 +57,9 @@ class SessionData:
     ended_at: datetime | None = None
     channel: str = "preview"
     caller: str = ""
+    provider_call_id: str = (
+        ""  # the phone provider's call id (Twilio CallSid, SIP call)
+    )
     status: str = ""
     end_reason: str = ""
     end_detail: str = ""

@@ -37,6 +37,7 @@ def session_data(*, session: Session) -> SessionData:
         ended_at=session.ended_at,
         channel=session.channel,
         caller=session.caller,
+        provider_call_id=session.provider_call_id,
         status=session.status,
         end_reason=session.end_reason,
         end_detail=session.end_detail,

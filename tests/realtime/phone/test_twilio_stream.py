@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import json
 import wave
 from xml.etree import ElementTree as ET
 
@@ -164,6 +165,9 @@ async def test_spoken_question_is_answered_with_ulaw_media_and_dtmf_reaches_the_
     )()
     # (The text formats show what was heard: the caller hung up while it still played.)
     assert CALLER.encode() in plain and OPENING_HOURS.encode() in plain
+    exported_call = json.loads(plain)
+    assert exported_call["provider_call_id"] == session.provider_call_id
+    assert exported_call["engine"] == "offline rehearsal engine"
 
 
 async def test_barge_in_sends_clear_and_truncates_at_the_echoed_mark(
