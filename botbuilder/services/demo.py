@@ -34,31 +34,27 @@ def _create(model, values: dict, say: Callable[[str], None], label: str):
     return obj
 
 
+def _get_or_create(model, key: str, rows: list[dict], say: Callable[[str], None]):
+    """The records of `rows`, found by their natural `key` or created (never updated)."""
+    return [
+        model.objects.filter(**{key: values[key]}).first()
+        or _create(model, values, say, values[key])
+        for values in rows
+    ]
+
+
 @transaction.atomic
 def demo_seed(*, say: Callable[[str], None] = _noop) -> Bot:
     """Create whatever of the demo data is missing and return the demo bot."""
-    voices = {}
-    for values in demo.VOICES:
-        voice = Voice.objects.filter(name=values["name"]).first()
-        if voice is None:
-            voice = _create(Voice, values, say, values["name"])
-        voices[voice.name] = voice
+    voices = {v.name: v for v in _get_or_create(Voice, "name", demo.VOICES, say)}
 
     bot = Bot.objects.filter(slug=demo.DEMO_BOT_SLUG).first()
     if bot is not None:
         say(f"Demo bot {bot.name} exists; left unchanged.")
         return bot
 
-    snippets = [
-        KnowledgeSnippet.objects.filter(title=values["title"]).first()
-        or _create(KnowledgeSnippet, values, say, values["title"])
-        for values in demo.SNIPPETS
-    ]
-    tools = [
-        Tool.objects.filter(name=values["name"]).first()
-        or _create(Tool, values, say, values["name"])
-        for values in demo.TOOLS
-    ]
+    snippets = _get_or_create(KnowledgeSnippet, "title", demo.SNIPPETS, say)
+    tools = _get_or_create(Tool, "name", demo.TOOLS, say)
     bot = _create(
         Bot, {**demo.BOT, "voice": voices.get(demo.BOT_VOICE)}, say, demo.BOT["name"]
     )
@@ -74,16 +70,8 @@ def demo_clinic_seed(*, say: Callable[[str], None] = _noop) -> Bot:
     if bot is not None:
         say(f"Demo bot {bot.name} exists; left unchanged.")
         return bot
-    snippets = [
-        KnowledgeSnippet.objects.filter(title=values["title"]).first()
-        or _create(KnowledgeSnippet, values, say, values["title"])
-        for values in demo_clinic.SNIPPETS
-    ]
-    tools = [
-        Tool.objects.filter(name=values["name"]).first()
-        or _create(Tool, values, say, values["name"])
-        for values in demo_clinic.TOOLS
-    ]
+    snippets = _get_or_create(KnowledgeSnippet, "title", demo_clinic.SNIPPETS, say)
+    tools = _get_or_create(Tool, "name", demo_clinic.TOOLS, say)
     tools += list(Tool.objects.filter(name__in=demo_clinic.SHARED_TOOLS))
     voice = Voice.objects.filter(name=demo_clinic.CLINIC_VOICE).first()
     bot = _create(
@@ -91,16 +79,8 @@ def demo_clinic_seed(*, say: Callable[[str], None] = _noop) -> Bot:
     )
     bot.knowledge.set(snippets)
     bot.tools.set(tools)
-    fields = [
-        AnalysisDataField.objects.filter(name=values["name"]).first()
-        or _create(AnalysisDataField, values, say, values["name"])
-        for values in demo_clinic.DATA_FIELDS
-    ]
-    criteria = [
-        AnalysisCriterion.objects.filter(name=values["name"]).first()
-        or _create(AnalysisCriterion, values, say, values["name"])
-        for values in demo_clinic.CRITERIA
-    ]
+    fields = _get_or_create(AnalysisDataField, "name", demo_clinic.DATA_FIELDS, say)
+    criteria = _get_or_create(AnalysisCriterion, "name", demo_clinic.CRITERIA, say)
     plan = _create(
         AnalysisPlan, {**demo_clinic.PLAN, "bot": bot}, say, "for the clinic"
     )
