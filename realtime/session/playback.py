@@ -14,7 +14,11 @@ import time
 from typing import Any
 
 from realtime import protocol
-from realtime.session.bargein import estimated_played_ms, is_probably_playing
+from realtime.session.bargein import (
+    estimated_played_ms,
+    is_probably_playing,
+    truncate_ms,
+)
 from realtime.session.bargein import playback_remaining_s as _remaining_s
 from realtime.session.config import SessionSetup
 from realtime.session.latency import TurnClock
@@ -157,7 +161,7 @@ class Playback:
         sent_ms = turn.sent_ms(self._bpm)
         if played_ms is None:
             played_ms = self.estimated_heard_ms(turn)
-        end_ms = max(0, min(int(played_ms), sent_ms))
+        end_ms = truncate_ms(played_ms, sent_ms)
         if end_ms >= sent_ms and turn.done:
             if not turn.stored:
                 self._transcript.store(turn)
