@@ -1,7 +1,7 @@
 """Evaluate the offline engine on the demo bot: typed and spoken questions in, answers out.
 
 Runs the engine as its own process (`manage.py realtime_engine`) and asks every question
-of each set (engine_eval_setup.QUESTION_SETS: tune, dev, heldout) typed and spoken
+of each set (engine_eval_setup.QUESTION_SETS: tune, dev, dev2, heldout) typed and spoken
 (eSpeak voices and rates, white noise and hum) over a real websocket, acting as the relay
 for tool calls (search_knowledge is answered by BM25 over the bot's retrieved snippets).
 Reports per set and mode:
@@ -12,9 +12,9 @@ Reports per set and mode:
     first response.output_audio.delta; tool turns include the simulated relay's round
     trip. "caller p95" adds the silence_duration_ms the VAD waits for.
 
-Run: .venv/bin/python bench/engine_eval.py [--set heldout|dev|tune|all]
+Run: .venv/bin/python bench/engine_eval.py [--set heldout|dev2|dev|tune|all]
          [--mode typed|spoken|both] [--json out.json]
-Tune on "tune" and "dev"; "heldout" only measures (bench/engine_heldout.py).
+Tune on "tune", "dev" and "dev2"; "heldout" only measures (bench/engine_heldout.py).
 """
 
 import argparse

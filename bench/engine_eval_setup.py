@@ -1,8 +1,9 @@
 """Setup for bench/engine_eval.py: the demo session, caller audio, the simulated relay.
 
-Three question sets, each asked typed and spoken:
+Four question sets, each asked typed and spoken:
   - "tune": botbuilder/demo.py EVAL_QUESTIONS in CALLER_VOICES (the engine was tuned on it);
   - "dev": other wordings in other voices (tune on it too);
+  - "dev2": callers' own words in voices of its own (engine_dev2.py): tune on it too;
   - "heldout": callers' own words in voices of its own (engine_heldout.py): never tune on
     it, report it.
 """
@@ -21,6 +22,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engine_dev2 import (  # noqa: E402
+    DEV2_QUESTIONS,
+    DEV2_SNR_DB,
+    DEV2_VOICES,
+    DEV2_VOICES_PER_QUESTION,
+)
 from bench.engine_heldout import (  # noqa: E402
     HELDOUT_QUESTIONS,
     HELDOUT_SNR_DB,
@@ -247,16 +254,12 @@ def _every_voice(questions, voices) -> list[Case]:
     return [Case(q, q, expected, tuple(voices)) for q, expected in questions]
 
 
-def _heldout() -> list[Case]:
-    n, per = len(HELDOUT_VOICES), HELDOUT_VOICES_PER_QUESTION
+def _rotating_voices(questions, voices, per) -> list[Case]:
+    """Each question in `per` of `voices`, in turn."""
+    n = len(voices)
     return [
-        Case(
-            typed,
-            spoken,
-            expected,
-            tuple(HELDOUT_VOICES[(i + k) % n] for k in range(per)),
-        )
-        for i, (typed, spoken, expected) in enumerate(HELDOUT_QUESTIONS)
+        Case(typed, spoken, expected, tuple(voices[(i + k) % n] for k in range(per)))
+        for i, (typed, spoken, expected) in enumerate(questions)
     ]
 
 
@@ -264,5 +267,16 @@ def _heldout() -> list[Case]:
 QUESTION_SETS = {
     "tune": (_every_voice(demo.EVAL_QUESTIONS, CALLER_VOICES), SEED, 20.0),
     "dev": (_every_voice(DEV_QUESTIONS, DEV_VOICES), SEED + 1, 20.0),
-    "heldout": (_heldout(), SEED + 2, HELDOUT_SNR_DB),
+    "dev2": (
+        _rotating_voices(DEV2_QUESTIONS, DEV2_VOICES, DEV2_VOICES_PER_QUESTION),
+        SEED + 3,
+        DEV2_SNR_DB,
+    ),
+    "heldout": (
+        _rotating_voices(
+            HELDOUT_QUESTIONS, HELDOUT_VOICES, HELDOUT_VOICES_PER_QUESTION
+        ),
+        SEED + 2,
+        HELDOUT_SNR_DB,
+    ),
 }
