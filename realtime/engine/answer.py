@@ -4,6 +4,7 @@ import json
 import re
 from typing import Any
 
+from realtime.engine import semantic
 from realtime.engine.arguments import identifier_in
 from realtime.engine.dialogue import (
     NO_INFORMATION,
@@ -13,7 +14,13 @@ from realtime.engine.dialogue import (
     follow_up,
     tool_plan,
 )
-from realtime.engine.knowledge import SEARCH_TOOL, Knowledge, knowledge_for, rank
+from realtime.engine.knowledge import (
+    SEARCH_TOOL,
+    Knowledge,
+    knowledge_for,
+    rank,
+    request_part,
+)
 from realtime.engine.matching import search_query
 from realtime.engine.replies import reply_to_output
 
@@ -21,7 +28,7 @@ __all__ = ["NO_INFORMATION", "Plan", "answer_utterance", "pick_hypothesis"]
 
 EXACT_PREFIX = "Say exactly this to the caller, word for word:"
 # Combined lexical + semantic score a candidate needs to answer (`knowledge.rank`).
-MATCH_MIN_SCORE = 0.65
+MATCH_MIN_SCORE = 0.72
 # Weight of an n-best alternative's vote, per rank below the best path.
 NBEST_RANK_WEIGHT = 0.85
 # A spoken request is answered only when this share of its recognition alternatives
@@ -59,6 +66,7 @@ def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
     if len(hypotheses) < 2:
         return hypotheses[0] if hypotheses else ""
     knowledge = knowledge_for(session)
+    semantic.prime([request_part(h) for h in hypotheses])  # one pass for them all
     support: dict[str, float] = {}
     answered_by: list[str | None] = []
     for position, text in enumerate(hypotheses):
@@ -77,8 +85,12 @@ def pick_hypothesis(session: dict[str, Any], hypotheses: list[str]) -> str:
     return hypotheses[answered_by.index(best)]
 
 
-def _search(utterance: str) -> Plan:
+def _search(utterance: str, topic: str = "") -> Plan:
+    """Call search_knowledge with the caller's words, their everyday synonyms and the
+    topic they match, as a model would rephrase the request for a search."""
     query = search_query(utterance)
+    if topic and topic.lower() not in query.lower():
+        query = f"{query} {topic}"
     return Plan(calls=[(SEARCH_TOOL, {"query": query})], matched=SEARCH_TOOL)
 
 
@@ -111,7 +123,7 @@ def _answer(knowledge: Knowledge, utterance: str, alternatives: list[str]) -> Pl
         if best.kind in ("snippet", "passage"):
             return Plan(text=knowledge.answers[best.key], matched=best.key)
         if best.kind == "topic":
-            return _search(utterance)
+            return _search(utterance, best.title)
         return tool_plan(
             knowledge,
             best.key,

@@ -19,26 +19,43 @@ from realtime.engine.arguments import is_identifier
 from realtime.engine.matching import Candidate, score_all
 from realtime.engine.numbers import longest_number
 from realtime.engine.passages import parse_passages
-from realtime.engine.semantic import Vectors
+from realtime.engine.semantic import Vectors, sentences
 
 SEARCH_TOOL = "search_knowledge"
 TRANSFER_HINTS = ("transfer", "human", "person", "colleague", "agent", "operator")
-# Semantic similarity counts above this floor (unrelated sentences score up to ~0.15),
-# with this weight against the lexical share; tuned on the tune and dev sets.
+# MiniLM similarity counts above this floor (unrelated questions and snippets score up to
+# about 0.3), with this weight against the lexical share; all the weights here and the
+# thresholds in answer.py and replies.py are tuned on the tune, dev and dev2 sets.
 SEMANTIC_FLOOR = 0.3
-SEMANTIC_WEIGHT = 1.5
-# Tool descriptions are written about the bot ("Look up ... by its order number"), not in
-# callers' words, and every request mentioning an order resembles them: less weight.
-TOOL_SEMANTIC_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 1.0
+# Tools are embedded with what callers say to them, so they weigh the same as snippets.
+TOOL_SEMANTIC_WEIGHT = 1.0
 # The candidate the model ranks first gains its lead over the second, times this: a
 # long question shares few words with its answer but is still nearest to it.
-SEMANTIC_LEAD_WEIGHT = 0.5
+SEMANTIC_LEAD_WEIGHT = 2.5
 # A number of this many digits is evidence for a tool that takes one (an order number).
 NUMBER_EVIDENCE_DIGITS = 3
 NUMBER_EVIDENCE = 0.5
 CALLER_WORDS_RE = re.compile(r"\b(?:when |if )?the caller(?:'s)?\b|\bcallers?\b", re.I)
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")
 CACHE_SIZE = 32  # sessions' knowledge kept (one entry per distinct bot)
+END_HINTS = ("end the call", "hang up", "goodbye", "end the conversation", "end_call")
+# What callers say to the two tools every support line has, in words no description
+# uses: a model knows "that's everything, thanks" ends a call. Embedded as pieces of the
+# tool that hands over (`transfer_tool`) or ends the call (END_HINTS).
+TRANSFER_EXAMPLES = (
+    "Can I speak to a real person?",
+    "Put me through to someone, please.",
+    "I want to talk to a human.",
+    "Connect me with customer service.",
+    "Is there anyone I can speak with?",
+)
+END_EXAMPLES = (
+    "That's all, thank you. Goodbye.",
+    "No more questions, thanks.",
+    "Thanks for your help, bye.",
+    "I'm done, have a good day.",
+)
 
 
 @dataclass
@@ -103,17 +120,30 @@ def build_knowledge(instructions: str, tools: list[dict[str, Any]]) -> Knowledge
         else:  # the topics it can look up: a match there means "search for it"
             for title in parse_search_topics(description):
                 candidates.append(Candidate(title, "topic", title))
-    texts = [_embedded_text(c) for c in candidates]
-    return Knowledge(candidates, answers, functions, Vectors(texts))
+    knowledge = Knowledge(candidates, answers, functions, Vectors([]))
+    knowledge.vectors = Vectors([_pieces_of(knowledge, c) for c in candidates])
+    return knowledge
 
 
-def _embedded_text(candidate: Candidate) -> str:
-    """Title and text; a tool's description without the words about "the caller", which
-    every description has and no request means."""
+def _pieces_of(knowledge: Knowledge, candidate: Candidate) -> tuple[str, list[str]]:
+    whole, parts = embedded_pieces(candidate)
+    if candidate.kind == "tool":
+        if candidate.key == knowledge.transfer_tool():
+            parts = [*parts, *TRANSFER_EXAMPLES]
+        elif any(h in f"{candidate.key} {candidate.text}".lower() for h in END_HINTS):
+            parts = [*parts, *END_EXAMPLES]
+    return whole, parts
+
+
+def embedded_pieces(candidate: Candidate) -> tuple[str, list[str]]:
+    """What is embedded of a candidate: title and text as a whole, and the title and each
+    sentence on their own; a tool's description without the words about "the caller",
+    which every description has and no request means."""
     text = candidate.text
     if candidate.kind == "tool":
         text = CALLER_WORDS_RE.sub(" ", text)
-    return f"{(candidate.title or candidate.key).replace('_', ' ')}. {text}"
+    title = (candidate.title or candidate.key).replace("_", " ")
+    return f"{title}. {text}", [title, *sentences(text)]
 
 
 _cache: OrderedDict[str, Knowledge] = OrderedDict()
@@ -139,10 +169,9 @@ def knowledge_for(session: dict[str, Any]) -> Knowledge:
     return built
 
 
-def combined(
-    lexical: float, similarity: float, weight: float = SEMANTIC_WEIGHT
-) -> float:
+def combined(lexical: float, similarity: float, weight: float | None = None) -> float:
     """One score from the lexical share and the cosine similarity."""
+    weight = SEMANTIC_WEIGHT if weight is None else weight
     return lexical + weight * max(0.0, similarity - SEMANTIC_FLOOR)
 
 

@@ -22,7 +22,7 @@ NUMBER_WORDS = frozenset(
     "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
     "sixty seventy eighty ninety hundred thousand double triple".split()
 )
-FUZZY_MIN_RATIO = 0.8  # close spellings of a stem count (ASR near-misses)
+FUZZY_MIN_RATIO = 0.86  # close spellings of a stem count (ASR near-misses)
 TITLE_BONUS = 1.25
 UNKNOWN_WORD_WEIGHT = 1.0
 # A tool is an action: reach it through one synonym link at most, so a chain such as

@@ -1,12 +1,14 @@
 """The engine's knowledge: offline embeddings, passages, caching, fallbacks, failures."""
 
 import json
+import shutil
 import socket
 
+import numpy as np
 import pytest
 
 from realtime.engine import knowledge as knowledge_module
-from realtime.engine import semantic
+from realtime.engine import minilm, semantic
 from realtime.engine.answer import answer_utterance, plan_response
 from realtime.engine.dialogue import TRANSFER_REASON
 from realtime.engine.knowledge import knowledge_for
@@ -29,12 +31,59 @@ def test_the_embedding_model_loads_without_any_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    monkeypatch.setattr(semantic, "_model", None)
+    monkeypatch.setattr(minilm, "_model", None)
     vectors = semantic.embed(
         ["where is my parcel", "track my package", "the weather is nice"]
     )
-    assert vectors.shape == (3, semantic.WORDLLAMA_DIM)
+    assert vectors.shape == (3, minilm.MINILM_DIM)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_the_numpy_encoder_gives_sentence_transformers_similarities():
+    # sentence-transformers' own README example for all-MiniLM-L6-v2:
+    # model.similarity(...) gives 0.6660, 0.1046 and 0.1411.
+    vectors = semantic.embed(
+        [
+            "The weather is lovely today.",
+            "It's so sunny outside!",
+            "He drove to the stadium.",
+        ]
+    )
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] == pytest.approx(0.6660, abs=2e-3)
+    assert similarity[0, 2] == pytest.approx(0.1046, abs=2e-3)
+    assert similarity[1, 2] == pytest.approx(0.1411, abs=2e-3)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_model_files_that_are_not_upstreams_are_refused(tmp_path):
+    source = minilm.model_dir()
+    for name in minilm.UPSTREAM_SHA256:
+        if name != "model.safetensors":
+            shutil.copy(source / name, tmp_path / name)
+    (tmp_path / "model.safetensors").symlink_to(source / "model.safetensors")
+    minilm.verify(tmp_path)  # a faithful copy passes
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["num_hidden_layers"] = 5
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(minilm.ModelFilesError, match="config.json"):
+        minilm.MiniLM(tmp_path)
+
+
+def test_a_spoken_turns_alternatives_are_embedded_in_one_pass(monkeypatch):
+    passes = []
+    real = minilm.MiniLM.embed
+
+    def counting(self, texts):
+        passes.append(list(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(minilm.MiniLM, "embed", counting)
+    alternatives = [f"where is my order number {n} please" for n in range(8)]
+    semantic.prime(alternatives)
+    for text in alternatives:
+        semantic.query_vector(text)
+    assert passes == [alternatives]
 
 
 def test_knowledge_is_embedded_once_per_session_texts(monkeypatch):
