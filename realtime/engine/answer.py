@@ -123,7 +123,7 @@ def _answer(knowledge: Knowledge, utterance: str, alternatives: list[str]) -> Pl
         if best.kind in ("snippet", "passage"):
             return Plan(text=knowledge.answers[best.key], matched=best.key)
         if best.kind == "topic":
-            return _search(utterance, best.title)
+            return _search(utterance, best.key)
         return tool_plan(
             knowledge,
             best.key,

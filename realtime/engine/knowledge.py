@@ -177,12 +177,14 @@ def combined(lexical: float, similarity: float, weight: float | None = None) -> 
 
 def request_part(utterance: str) -> str:
     """The question in a typed message of several sentences ("I bought a jacket and it
-    does not fit. Can I send it back?" asks the second); else the whole message."""
+    does not fit. Can I send it back?" asks the second), with any sentence that gives a
+    number; else the whole message."""
     parts = [p.strip() for p in SENTENCE_RE.split(utterance) if p.strip()]
     questions = [p for p in parts if p.endswith("?")]
     if len(parts) < 2 or not questions:
         return utterance
-    return " ".join(questions)
+    # A sentence giving a number belongs to the request ("Where's my parcel? Order 5512.").
+    return " ".join(p for p in parts if p.endswith("?") or longest_number(p))
 
 
 def _takes_identifier(tool: dict[str, Any]) -> bool:

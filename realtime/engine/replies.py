@@ -64,7 +64,17 @@ def _nearest_or_fallback(knowledge: Knowledge, query: str) -> Plan:
     return fallback(knowledge)
 
 
+def _callers_words(knowledge: Knowledge, query: str) -> str:
+    """The search query without the topic the engine added to it (`answer._search`):
+    results are judged against what the caller asked, not against the engine's guess."""
+    for candidate in knowledge.candidates:
+        if candidate.kind == "topic" and query.endswith(f" {candidate.key}"):
+            return query[: -len(candidate.key) - 1]
+    return query
+
+
 def _search_reply(knowledge: Knowledge, data: Any, query: str) -> Plan:
+    query = _callers_words(knowledge, query)
     results = data.get("results") if isinstance(data, dict) else None
     results = [r for r in results or [] if isinstance(r, dict) and r.get("content")]
     if not results or not query:

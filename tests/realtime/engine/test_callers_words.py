@@ -249,3 +249,46 @@ async def test_knowledge_is_embedded_in_worker_threads_never_on_the_loop(
     await client.until("response.done")
     assert len(threads) >= 2  # once at session.update, once for the answer
     assert all(name.startswith("engine") for name in threads), threads
+
+
+def test_an_order_number_in_a_sentence_after_the_question_counts(demo_session):
+    plan = answer_utterance(demo_session, "Where's my parcel? Order 5512.")
+    assert plan.calls == [("get_order_status", {"order_number": "5512"})]
+
+
+def test_a_matched_search_topic_is_named_in_the_search_query(demo_session):
+    plan = answer_utterance(demo_session, "Can the parcel come on a Saturday?")
+    assert plan.calls[0][0] == "search_knowledge"
+    assert plan.calls[0][1]["query"].endswith(" Weekend delivery")
+
+
+def test_search_results_are_judged_by_the_callers_words_not_the_topic_added(
+    demo_session,
+):
+    question = "I typed the wrong street for my delivery."
+    query = f"{question} Weekend delivery"  # as if the engine had guessed that topic
+    context = [
+        user(question),
+        {
+            "type": "function_call",
+            "call_id": "c1",
+            "name": "search_knowledge",
+            "arguments": json.dumps({"query": query}),
+        },
+        {
+            "type": "function_call_output",
+            "call_id": "c1",
+            "output": json.dumps(
+                {
+                    "results": [
+                        {
+                            "title": "Weekend delivery",
+                            "content": snippet("Weekend delivery"),
+                        }
+                    ]
+                }
+            ),
+        },
+    ]
+    plan = plan_response(demo_session, context)
+    assert plan.text != snippet("Weekend delivery")
