@@ -32,8 +32,8 @@ MATCH_MIN_SCORE = 0.72
 # Weight of an n-best alternative's vote, per rank below the best path.
 NBEST_RANK_WEIGHT = 0.85
 # A spoken request is answered only when this share of its recognition alternatives
-# (rank-weighted) leads to the same answer; tuned on the dev set.
-SPOKEN_SUPPORT_MIN = 0.5
+# (rank-weighted) leads to the same answer; tuned on the dev and dev2 sets.
+SPOKEN_SUPPORT_MIN = 0.7
 DEFAULT_GREETING = "Hello, how can I help you?"
 NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again?"
 GREETING_RE = re.compile(r'The conversation opens with your greeting: "([^"]+)"')
@@ -180,6 +180,15 @@ def _user_turn(
     return _answer(knowledge, utterance, heard)
 
 
+def _spoken_before(context: list[dict[str, Any]], index: int) -> bool:
+    """Whether the caller's last message before `index` was spoken (not typed)."""
+    for item in reversed(context[:index]):
+        if item.get("type") == "message" and item.get("role") == "user":
+            kinds = {part.get("type") for part in item.get("content") or []}
+            return "input_audio" in kinds
+    return False
+
+
 def _plan(
     knowledge: Knowledge,
     session: dict[str, Any],
@@ -197,7 +206,11 @@ def _plan(
             except ValueError:
                 args = {}
             return reply_to_output(
-                knowledge, call.get("name", ""), item.get("output", ""), args
+                knowledge,
+                call.get("name", ""),
+                item.get("output", ""),
+                args,
+                spoken=_spoken_before(context, index),
             )
         if item.get("type") == "message" and item.get("role") == "user":
             return _user_turn(knowledge, session, context, index, alternatives, depth)

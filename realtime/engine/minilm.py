@@ -115,11 +115,12 @@ class MiniLM:
         # Query, key and value as one matrix per layer: one product instead of three.
         for i in range(self.layers):
             p = f"encoder.layer.{i}.attention.self."
+            parts = ("query", "key", "value")
             self.w[f"{p}qkv.weight"] = np.concatenate(
-                [self.w[f"{p}{n}.weight"] for n in ("query", "key", "value")]
+                [self.w.pop(f"{p}{n}.weight") for n in parts]
             ).T.copy()
             self.w[f"{p}qkv.bias"] = np.concatenate(
-                [self.w[f"{p}{n}.bias"] for n in ("query", "key", "value")]
+                [self.w.pop(f"{p}{n}.bias") for n in parts]
             )
             for name in (
                 "attention.output.dense",

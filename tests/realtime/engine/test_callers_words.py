@@ -292,3 +292,31 @@ def test_search_results_are_judged_by_the_callers_words_not_the_topic_added(
     ]
     plan = plan_response(demo_session, context)
     assert plan.text != snippet("Weekend delivery")
+
+
+@pytest.mark.parametrize("kind", ["input_text", "input_audio"])
+def test_only_a_typed_request_gets_the_nearest_snippet_after_an_empty_search(
+    demo_session, kind
+):
+    """Misheard words still resemble some snippet: a spoken request whose search found
+    nothing hears the honest fallback, a typed one the nearest snippet."""
+    question = "Do you take Apple Pay?"
+    context = [
+        user(question, kind),
+        {
+            "type": "function_call",
+            "call_id": "c1",
+            "name": "search_knowledge",
+            "arguments": json.dumps({"query": question}),
+        },
+        {
+            "type": "function_call_output",
+            "call_id": "c1",
+            "output": json.dumps({"results": []}),
+        },
+    ]
+    plan = plan_response(demo_session, context)
+    if kind == "input_text":
+        assert plan.text == snippet("Payment methods")
+    else:
+        assert "don't have information" in plan.text
