@@ -31,6 +31,11 @@ MINILM_DIM = 384
 MAX_TOKENS = 256  # sentence_bert_config.json's max_seq_length
 LAYER_NORM_EPS = 1e-12
 BATCH_TEXTS = 32  # texts embedded per forward pass when building a knowledge index
+# The encoder's matrix products are small: OpenBLAS's own threads cost more than they
+# gain, and on a busy box they spin against the speech threads (one query, load average
+# 7 on 2 cores: 14 ms with one BLAS thread, 490 ms with two). The engine's parallelism
+# is its thread pool, one turn per thread.
+BLAS_THREADS = 1
 # The files of sentence-transformers/all-MiniLM-L6-v2 at revision
 # 1110a243fdf4706b3f48f1d95db1a4f5529b4d41, as that revision publishes them.
 UPSTREAM_SHA256 = {
@@ -211,6 +216,9 @@ def model() -> MiniLM:
     global _model
     with _lock:
         if _model is None:
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(limits=BLAS_THREADS, user_api="blas")  # process-wide
             _model = MiniLM(model_dir())
             logger.info("semantic model loaded (all-MiniLM-L6-v2, %d dims)", MINILM_DIM)
         return _model

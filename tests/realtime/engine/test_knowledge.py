@@ -56,6 +56,16 @@ def test_the_numpy_encoder_gives_sentence_transformers_similarities():
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
+def test_loading_the_encoder_limits_blas_to_one_thread(monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        monkeypatch.setattr(minilm, "_model", None)
+        minilm.model()
+        blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+        assert blas and all(i["num_threads"] == minilm.BLAS_THREADS for i in blas)
+
+
 def test_model_files_that_are_not_upstreams_are_refused(tmp_path):
     source = minilm.model_dir()
     for name in minilm.UPSTREAM_SHA256:
