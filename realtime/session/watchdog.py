@@ -39,9 +39,13 @@ class UpstreamWatchdog:
             self._timer.start(MODEL_SLOW_AFTER_S, self._check)
 
     def kick(self) -> None:
-        """The model said something: the silence starts again from now."""
+        """The model said something: the silence starts again from now. After a slow
+        report (rare) the count restarts at once, so a later silence is reported again."""
         if self.armed:
             self._last_heard = _now()
+            if self.slow_reported:
+                self.slow_reported = False
+                self._timer.start(MODEL_SLOW_AFTER_S, self._check)
 
     def disarm(self) -> None:
         self.armed = False
