@@ -109,7 +109,7 @@ class UpstreamClient:
 
     async def send_json(self, text: str) -> bool:
         """Send one client event already serialized to JSON; see `send`."""
-        if not self.is_open:
+        if self._ws is None or self._closing:  # closed: send raises ConnectionClosed
             return False
         try:
             await self._ws.send(text)

@@ -6,7 +6,7 @@ is told the model is slow; after MODEL_SILENT_END_AFTER_S the session ends with 
 `upstream_timeout` (instead of waiting for a keepalive timeout nobody explains).
 """
 
-import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -71,5 +71,4 @@ class UpstreamWatchdog:
             )
 
 
-def _now() -> float:
-    return asyncio.get_running_loop().time()
+_now = time.monotonic  # the loop's clock under asyncio (uvloop's: the same, to the ms)
