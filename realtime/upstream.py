@@ -151,6 +151,9 @@ class UpstreamClient:
                     logger.exception(
                         "Handling upstream event %s failed", event.get("type")
                     )
+                # Not held while waiting for the next one (the last event is often the
+                # session.updated echo: instructions, tools, ~5 KiB a session).
+                event = message = None
         except ConnectionClosed:
             pass
         if not self._closing:
