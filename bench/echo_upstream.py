@@ -70,16 +70,28 @@ def frame_tag(frame: bytes) -> tuple[int, int, int]:
     return FRAME_TAG.unpack_from(frame)
 
 
+FRAME_B64_CHARS = (
+    FRAME_BYTES * 4 // 3
+)  # 1280: a frame is a whole number of base64 groups
+
+
 def stamp_audio(audio_b64: str, now_ns: int) -> str:
-    """The base64 audio with `now_ns` written into PCM bytes 8-15 (a few chars re-encoded)."""
-    if len(audio_b64) < STAMP_B64_END:
-        return audio_b64
-    chunk = bytearray(base64.b64decode(audio_b64[STAMP_B64_START:STAMP_B64_END]))
-    chunk[STAMP_OFFSET_IN_CHUNK : STAMP_OFFSET_IN_CHUNK + 8] = now_ns.to_bytes(
-        8, "little"
-    )
-    stamped = base64.b64encode(chunk).decode()
-    return audio_b64[:STAMP_B64_START] + stamped + audio_b64[STAMP_B64_END:]
+    """The base64 audio with `now_ns` written into PCM bytes 8-15 of every 20 ms frame in
+    it (a relay may append several frames at once; a few chars re-encoded per frame)."""
+    parts, stamp = [], now_ns.to_bytes(8, "little")
+    for start in range(0, len(audio_b64), FRAME_B64_CHARS):
+        frame_b64 = audio_b64[start : start + FRAME_B64_CHARS]
+        if len(frame_b64) < STAMP_B64_END:
+            parts.append(frame_b64)
+            continue
+        chunk = bytearray(base64.b64decode(frame_b64[STAMP_B64_START:STAMP_B64_END]))
+        chunk[STAMP_OFFSET_IN_CHUNK : STAMP_OFFSET_IN_CHUNK + 8] = stamp
+        parts.append(
+            frame_b64[:STAMP_B64_START]
+            + base64.b64encode(chunk).decode()
+            + frame_b64[STAMP_B64_END:]
+        )
+    return "".join(parts)
 
 
 def audio_of_append(text: str) -> str | None:

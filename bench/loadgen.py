@@ -58,6 +58,14 @@ class Caller:
         self._receiver: asyncio.Task | None = None
         self.errors: list[str] = []
 
+    def on_audio(self, audio: bytes, now_ns: int) -> None:
+        """Audio back from the relay: one or more 20 ms frames (a relay may coalesce)."""
+        if len(audio) <= FRAME_BYTES:
+            self.on_frame(audio, now_ns)
+            return
+        for start in range(0, len(audio), FRAME_BYTES):
+            self.on_frame(audio[start : start + FRAME_BYTES], now_ns)
+
     def on_frame(self, frame: bytes, now_ns: int) -> None:
         if len(frame) < 16:
             return
@@ -149,7 +157,7 @@ class RelayCaller(Caller):
     async def receive_loop(self) -> None:
         async for message in self.ws:
             if isinstance(message, bytes):
-                self.on_frame(message, time.monotonic_ns())
+                self.on_audio(message, time.monotonic_ns())
             else:
                 event = json.loads(message)
                 if event["type"] == "error":
@@ -183,7 +191,7 @@ class DirectCaller(Caller):
         async for message in self.ws:
             event = json.loads(message)
             if event.get("type") == "response.output_audio.delta":
-                self.on_frame(base64.b64decode(event["delta"]), time.monotonic_ns())
+                self.on_audio(base64.b64decode(event["delta"]), time.monotonic_ns())
 
 
 async def open_all(callers: list[Caller]) -> None:

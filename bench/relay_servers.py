@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
 SERVERS = ("serve", "daphne", "uvicorn-app", "floor", "uvicorn")
 PRODUCT_SERVERS = ("serve", "daphne")
 
@@ -173,4 +174,8 @@ def stop(processes) -> None:
     for process in processes:
         process.terminate()
     for process in processes:
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # e.g. uvicorn draining on a saturated box
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT_S)

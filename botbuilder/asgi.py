@@ -8,12 +8,12 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "botbuilder.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from botbuilder.checks import log_channel_layer_problems  # noqa: E402
+from realtime.connect_auth import ConnectAuthMiddlewareStack  # noqa: E402
 from realtime.layer_guard import ChannelLayerGuard  # noqa: E402
 from realtime.origins import WebsocketOriginValidator  # noqa: E402
 from realtime.routing import (  # noqa: E402
@@ -36,7 +36,9 @@ application = ProtocolTypeRouter(
         "websocket": TelephonyOrBrowser(
             ChannelLayerGuard(URLRouter(telephony_websocket_urlpatterns)),
             WebsocketOriginValidator(
-                ChannelLayerGuard(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+                ChannelLayerGuard(
+                    ConnectAuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                )
             ),
         ),
     }

@@ -7,7 +7,11 @@ The event loop is uvloop unless `EVENT_LOOP=asyncio` (settings.EVENT_LOOP).
 
 import os
 
-from botbuilder.serving import install_eager_writes, install_reactor
+from botbuilder.serving import (
+    install_eager_writes,
+    install_lean_autobahn,
+    install_reactor,
+)
 
 
 def main() -> None:
@@ -16,6 +20,7 @@ def main() -> None:
 
     install_reactor(settings.EVENT_LOOP)
     install_eager_writes()
+    install_lean_autobahn()
     from daphne.cli import CommandLineInterface
 
     CommandLineInterface.entrypoint()

@@ -156,6 +156,11 @@ SERVE_STATIC = env.bool("SERVE_STATIC", default=True)
 # The event loop under daphne when served with `python -m botbuilder.serve`: "uvloop" (less
 # CPU per relayed audio frame) or "asyncio" (the standard library's).
 EVENT_LOOP = env.str("EVENT_LOOP", default="uvloop")
+# The caller's audio goes upstream in `input_audio_buffer.append` events of this many ms
+# (20 ms frames coalesced; 20 = one append per frame). Fewer, larger events cost less CPU
+# per ms of audio; the model hears the audio up to RELAY_APPEND_MS - 20 ms later
+# (bench/README.md, relay benchmark). Push-to-talk commits and clears send what is pending.
+RELAY_APPEND_MS = env.int("RELAY_APPEND_MS", default=40)
 
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "media/"

@@ -32,6 +32,14 @@ def new_event_id() -> str:
     return f"evt_relay_{next(_event_ids)}"
 
 
+# Appends (50 a second) carry ids that say what they are: nothing to remember per frame.
+APPEND_EVENT_ID_PREFIX = "evt_relay_append_"
+
+
+def new_append_event_id() -> str:
+    return f"{APPEND_EVENT_ID_PREFIX}{next(_event_ids)}"
+
+
 # --- client events ----------------------------------------------------------------------
 
 

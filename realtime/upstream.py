@@ -109,7 +109,7 @@ class UpstreamClient:
 
     async def send_json(self, text: str) -> bool:
         """Send one client event already serialized to JSON; see `send`."""
-        if not self.is_open:
+        if self._ws is None or self._closing:  # closed: send raises ConnectionClosed
             return False
         try:
             await self._ws.send(text)
@@ -151,6 +151,9 @@ class UpstreamClient:
                     logger.exception(
                         "Handling upstream event %s failed", event.get("type")
                     )
+                # Not held while waiting for the next one (the last event is often the
+                # session.updated echo: instructions, tools, ~5 KiB a session).
+                event = message = None
         except ConnectionClosed:
             pass
         if not self._closing:

@@ -1,12 +1,17 @@
 """What the caller sends: audio, typed text, push-to-talk commits, keypad digits.
 
-Owns the caller's audio accounting (what was appended since the last commit) and the audio
+Owns the caller's audio accounting (what was appended since the last commit), the audio
 held while the session is not live (connecting, reconnecting): at most HELD_AUDIO_MAX_MS,
-sent on as soon as the connection is up.
+sent on as soon as the connection is up, and the audio pending for the next append: frames
+are coalesced into appends of `settings.RELAY_APPEND_MS` (what is pending goes first before
+a commit, a clear or the end).
 """
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
+
+from django.conf import settings
 
 from realtime import protocol
 from realtime.session.bargein import audio_ms
@@ -50,6 +55,11 @@ class CallerInput:
         self._on_caller_active = on_caller_active
         self._bpm = setup.bytes_per_ms
         self._held = bytearray()
+        self._pending = bytearray()  # audio for the next append
+        self._append_bytes = max(1, settings.RELAY_APPEND_MS * self._bpm)
+        self._append_wait_s = max(settings.RELAY_APPEND_MS, 20) / 1000
+        self._appends = 0  # appends sent: tells a stale-pending check if one went since
+        self._stale_send: asyncio.Task | None = None
         self._uncommitted_ms = 0
         self.digits = ""  # every keypad digit of the call, in order
 
@@ -62,8 +72,10 @@ class CallerInput:
         self._uncommitted_ms = 0
 
     def connection_lost(self) -> None:
-        """A new connection starts with an empty input buffer."""
+        """A new connection starts with an empty input buffer (what was pending is sent
+        on it with the audio held meanwhile)."""
         self._uncommitted_ms = 0
+        self._hold_pending()
 
     async def on_audio(self, audio: bytes) -> None:
         """Caller audio in the session's format (browser: PCM16 mono LE 24 kHz)."""
@@ -72,13 +84,44 @@ class CallerInput:
         if self._recorder is not None:
             self._recorder.add_caller(audio, self._clock.now_ms())
         if not self._lifecycle.is_live:
+            self._hold_pending()
             self._held += audio
             overflow = len(self._held) - HELD_AUDIO_MAX_MS * self._bpm
             if overflow > 0:
                 del self._held[:overflow]
             return
         self._uncommitted_ms += audio_ms(len(audio), self._bpm)
-        await self._link.send_audio(audio)
+        if not self._pending and len(audio) >= self._append_bytes:
+            await self._link.send_audio(audio)
+            return
+        if not self._pending:  # the caller may stop sending: never wait past one append
+            asyncio.get_running_loop().call_later(
+                self._append_wait_s, self._send_if_stale, self._appends
+            )
+        self._pending += audio
+        if len(self._pending) >= self._append_bytes:
+            await self.send_pending_audio()
+
+    async def send_pending_audio(self) -> None:
+        """Append what is pending now (before a commit, a clear, the end)."""
+        if self._pending:
+            audio = bytes(self._pending)
+            self._pending.clear()
+            self._appends += 1
+            await self._link.send_audio(audio)
+
+    def _send_if_stale(self, appends_then: int) -> None:
+        if (
+            self._appends == appends_then
+            and self._pending
+            and not self._lifecycle.ending
+        ):
+            self._stale_send = asyncio.create_task(self.send_pending_audio())
+
+    def _hold_pending(self) -> None:
+        if self._pending:
+            self._held[:0] = self._pending  # older than anything held since
+            self._pending.clear()
 
     async def send_held_audio(self) -> None:
         """The connection is live again: send the audio held meanwhile."""
@@ -139,6 +182,7 @@ class CallerInput:
                 "not_push_to_talk",
             )
             return
+        await self.send_pending_audio()
         if self._uncommitted_ms < MIN_COMMIT_MS:
             self._uncommitted_ms = 0
             await self._link.send(protocol.audio_clear())
@@ -161,4 +205,5 @@ class CallerInput:
             )
             return
         self._uncommitted_ms = 0
+        await self.send_pending_audio()  # then cleared with the rest
         await self._link.send(protocol.audio_clear())

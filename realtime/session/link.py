@@ -111,7 +111,11 @@ class UpstreamLink:
 
     def request_type(self, event_id: str | None) -> str | None:
         """The type of the client event sent with `event_id` (None if unknown)."""
-        return self._sent.get(event_id) if event_id else None
+        if not event_id:
+            return None
+        if event_id.startswith(protocol.APPEND_EVENT_ID_PREFIX):
+            return "input_audio_buffer.append"
+        return self._sent.get(event_id)
 
     async def send(self, event: dict[str, Any]) -> bool:
         """Send once the session is live (waiting out a reconnect); False if it could not go."""
@@ -138,8 +142,8 @@ class UpstreamLink:
             return False
         if self._debug:  # the caller's debug view shows the event (not its audio)
             return await self.send_now(protocol.audio_append(audio))
-        event_id = protocol.new_event_id()
-        self._remember_id(event_id, "input_audio_buffer.append")
+        # The id says it is an append (request_type): nothing remembered per frame.
+        event_id = protocol.new_append_event_id()
         return await client.send_json(protocol.audio_append_json(audio, event_id))
 
     def _remember(self, event: dict[str, Any]) -> None:

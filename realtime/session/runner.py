@@ -269,6 +269,7 @@ class SessionRunner:
         self.watchdog.disarm()
         self.playback.abandon(CUT_DISCONNECT)
         await self.tasks.cancel_all()
+        await self.caller.send_pending_audio()
         await self.link.drop()
         self.transcript.flush_unstored(self.clock.now_ms())
         if error:

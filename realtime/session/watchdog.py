@@ -6,7 +6,7 @@ is told the model is slow; after MODEL_SILENT_END_AFTER_S the session ends with 
 `upstream_timeout` (instead of waiting for a keepalive timeout nobody explains).
 """
 
-import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -39,9 +39,13 @@ class UpstreamWatchdog:
             self._timer.start(MODEL_SLOW_AFTER_S, self._check)
 
     def kick(self) -> None:
-        """The model said something: the silence starts again from now."""
+        """The model said something: the silence starts again from now. After a slow
+        report (rare) the count restarts at once, so a later silence is reported again."""
         if self.armed:
             self._last_heard = _now()
+            if self.slow_reported:
+                self.slow_reported = False
+                self._timer.start(MODEL_SLOW_AFTER_S, self._check)
 
     def disarm(self) -> None:
         self.armed = False
@@ -67,5 +71,4 @@ class UpstreamWatchdog:
             )
 
 
-def _now() -> float:
-    return asyncio.get_running_loop().time()
+_now = time.monotonic  # the loop's clock under asyncio (uvloop's: the same, to the ms)

@@ -57,6 +57,28 @@ def test_stamp_audio_writes_the_receive_time_and_keeps_everything_else():
     assert len(stamped) == len(frame)
 
 
+def test_stamp_audio_stamps_every_frame_of_a_coalesced_append():
+    frames = [tag_frame(3, seq, bytes(range(240)) * 4) for seq in (4, 5, 6)]
+    audio = b"".join(frames)
+    stamped = base64.b64decode(stamp_audio(base64.b64encode(audio).decode(), 77))
+    assert len(stamped) == len(audio)
+    for k, seq in enumerate((4, 5, 6)):
+        piece = stamped[k * 960 : (k + 1) * 960]
+        assert frame_tag(piece) == (3, seq, 77)
+        assert piece[16:] == frames[k][16:]
+
+
+def test_a_caller_times_each_frame_of_a_coalesced_delta():
+    from bench.loadgen import Caller
+
+    caller = Caller(3, 200)
+    caller.sent_ns[60], caller.sent_ns[61] = 1_000, 2_000
+    audio = tag_frame(3, 60, bytes(960)) + tag_frame(3, 61, bytes(960))
+    caller.on_audio(audio, 10_000)
+    assert caller.timings.received == 2
+    assert caller.timings.rtt_ns == [9_000, 8_000]
+
+
 @pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")])
 def test_audio_of_append_finds_the_audio_whatever_the_key_order(separators):
     audio = base64.b64encode(b"\x01\x02" * 480).decode()

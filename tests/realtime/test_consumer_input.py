@@ -1,5 +1,6 @@
 """The browser websocket on the real ASGI app: who may connect, and malformed input."""
 
+import base64
 import json
 
 import pytest
@@ -161,7 +162,10 @@ async def test_message_rate_limit(fake_upstream, open_session):
     )  # one error per second, not one per message
     await browser.close()
     appended = fake.connections[0].of_type("input_audio_buffer.append")
-    assert len(appended) == 99  # session.start used one of the 100 in that second
+    audio = b"".join(base64.b64decode(a["audio"]) for a in appended)
+    # session.start used one of the 100 messages in that second (appends of 40 ms: two
+    # frames each, RELAY_APPEND_MS; the last one sent at the end)
+    assert len(audio) == 99 * 960
 
 
 async def test_inactive_bot_is_refused_with_4409(fake_upstream, staff_cookie):
