@@ -16,7 +16,7 @@ from typing import Any
 
 from botbuilder.assembly.knowledge import parse_knowledge, parse_search_topics
 from realtime.engine.arguments import is_identifier
-from realtime.engine.matching import Candidate, score_all
+from realtime.engine.matching import Candidate, content_words, score_all
 from realtime.engine.numbers import longest_number
 from realtime.engine.passages import parse_passages
 from realtime.engine.semantic import Vectors, sentences
@@ -38,6 +38,9 @@ NUMBER_EVIDENCE_DIGITS = 3
 NUMBER_EVIDENCE = 0.5
 CALLER_WORDS_RE = re.compile(r"\b(?:when |if )?the caller(?:'s)?\b|\bcallers?\b", re.I)
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")
+# Question sentences with fewer content words than this ("What can I do?") are not the
+# request on their own: the whole message is.
+REQUEST_MIN_WORDS = 2
 CACHE_SIZE = 32  # sessions' knowledge kept (one entry per distinct bot)
 END_HINTS = ("end the call", "hang up", "goodbye", "end the conversation", "end_call")
 # What callers say to the two tools every support line has, in words no description
@@ -183,6 +186,8 @@ def request_part(utterance: str) -> str:
     questions = [p for p in parts if p.endswith("?")]
     if len(parts) < 2 or not questions:
         return utterance
+    if len(content_words(" ".join(questions))) < REQUEST_MIN_WORDS:
+        return utterance  # "The dress is the wrong size. What can I do?" asks the first
     # A sentence giving a number belongs to the request ("Where's my parcel? Order 5512.").
     return " ".join(p for p in parts if p.endswith("?") or longest_number(p))
 

@@ -320,3 +320,13 @@ def test_only_a_typed_request_gets_the_nearest_snippet_after_an_empty_search(
         assert plan.text == snippet("Payment methods")
     else:
         assert "don't have information" in plan.text
+
+
+def test_a_question_too_short_to_be_the_request_keeps_the_message_whole():
+    from realtime.engine.knowledge import request_part
+
+    said = "The dress I got is the wrong size. What can I do?"
+    assert request_part(said) == said
+    assert (
+        request_part("I bought a jacket. Can I send it back?") == "Can I send it back?"
+    )
