@@ -30,7 +30,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,11 +37,10 @@ from pathlib import Path
 
 from bench import loadgen
 from bench.relay_servers import (
-    ROOT,
     SERVERS,
     bench_env,
-    free_port,
     prepare_database,
+    start_echo,
     start_workers,
     stop,
     wait_for_port,
@@ -256,13 +254,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-relay-"))
     env = bench_env(workdir)
     os.environ.update(env)
-    echo_port = free_port()
-    echo = subprocess.Popen(
-        [sys.executable, "-m", "bench.echo_upstream", "--port", str(echo_port)],
-        cwd=ROOT,
-        stdout=(workdir / "echo.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    echo_port, echo = start_echo(workdir)
     bot_id, cookie = prepare_database(echo_port)
     try:
         wait_for_port(echo_port, echo, "echo upstream")

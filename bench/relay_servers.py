@@ -137,6 +137,18 @@ def with_switch_interval(command: list[str], interval_s: float) -> list[str]:
     return [python, "-c", code, *args]
 
 
+def start_echo(workdir: Path) -> tuple[int, subprocess.Popen]:
+    """The echo upstream on a free port (its log in `workdir`): (port, process)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.echo_upstream", "--port", str(port)],
+        cwd=ROOT,
+        stdout=(workdir / "echo.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    return port, process
+
+
 def start_workers(
     count: int,
     env: dict,

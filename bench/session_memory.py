@@ -29,6 +29,7 @@ from bench.relay_servers import (
     free_port,
     prepare_database,
     server_command,
+    start_echo,
     stop,
     wait_for_port,
 )
@@ -108,13 +109,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-memory-"))
     env = bench_env(workdir)
     os.environ.update(env)
-    echo_port = free_port()
-    echo = subprocess.Popen(
-        [sys.executable, "-m", "bench.echo_upstream", "--port", str(echo_port)],
-        cwd=ROOT,
-        stdout=(workdir / "echo.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    echo_port, echo = start_echo(workdir)
     bot_id, cookie = prepare_database(echo_port)
     port = free_port()
     direct = f"ws://127.0.0.1:{echo_port}/v1/realtime?model=gpt-realtime-mini"

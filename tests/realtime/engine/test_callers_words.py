@@ -44,6 +44,27 @@ def assistant(text: str) -> dict:
     }
 
 
+def searched(
+    question: str, query: str, results: list[dict], kind: str = "input_text"
+) -> list[dict]:
+    """The conversation after the engine searched for `query` and the relay found
+    `results`."""
+    return [
+        user(question, kind),
+        {
+            "type": "function_call",
+            "call_id": "c1",
+            "name": "search_knowledge",
+            "arguments": json.dumps({"query": query}),
+        },
+        {
+            "type": "function_call_output",
+            "call_id": "c1",
+            "output": json.dumps({"results": results}),
+        },
+    ]
+
+
 def test_a_jacket_that_does_not_fit_gets_the_return_policy(demo_session):
     plan = answer_utterance(
         demo_session,
@@ -68,28 +89,11 @@ def test_picking_up_at_the_shop_is_not_answered_with_an_address_change(demo_sess
     ):  # searched: the relay finds the address snippet, which does not answer
         name, args = plan.calls[0]
         assert name == "search_knowledge"
-        found = {
-            "results": [
-                {
-                    "title": "Changing a delivery address",
-                    "content": snippet("Changing a delivery address"),
-                }
-            ]
+        address = {
+            "title": "Changing a delivery address",
+            "content": snippet("Changing a delivery address"),
         }
-        context = [
-            user(question),
-            {
-                "type": "function_call",
-                "call_id": "c1",
-                "name": name,
-                "arguments": json.dumps(args),
-            },
-            {
-                "type": "function_call_output",
-                "call_id": "c1",
-                "output": json.dumps(found),
-            },
-        ]
+        context = searched(question, args["query"], [address])
         plan = plan_response(demo_session, context)
     assert "don't have information" in plan.text
     assert "colleague" in plan.text
@@ -101,21 +105,7 @@ def test_apple_pay_gets_the_payment_methods_it_does_take(demo_session):
     if plan.calls:  # searched first: the retrieved snippets say nothing about payment
         name, args = plan.calls[0]
         assert name == "search_knowledge"
-        context = [
-            user(question),
-            {
-                "type": "function_call",
-                "call_id": "c1",
-                "name": name,
-                "arguments": json.dumps(args),
-            },
-            {
-                "type": "function_call_output",
-                "call_id": "c1",
-                "output": json.dumps({"results": []}),
-            },
-        ]
-        plan = plan_response(demo_session, context)
+        plan = plan_response(demo_session, searched(question, args["query"], []))
     assert plan.text == snippet("Payment methods")
 
 
@@ -267,29 +257,8 @@ def test_search_results_are_judged_by_the_callers_words_not_the_topic_added(
 ):
     question = "I typed the wrong street for my delivery."
     query = f"{question} Weekend delivery"  # as if the engine had guessed that topic
-    context = [
-        user(question),
-        {
-            "type": "function_call",
-            "call_id": "c1",
-            "name": "search_knowledge",
-            "arguments": json.dumps({"query": query}),
-        },
-        {
-            "type": "function_call_output",
-            "call_id": "c1",
-            "output": json.dumps(
-                {
-                    "results": [
-                        {
-                            "title": "Weekend delivery",
-                            "content": snippet("Weekend delivery"),
-                        }
-                    ]
-                }
-            ),
-        },
-    ]
+    weekend = {"title": "Weekend delivery", "content": snippet("Weekend delivery")}
+    context = searched(question, query, [weekend])
     plan = plan_response(demo_session, context)
     assert plan.text != snippet("Weekend delivery")
 
@@ -301,20 +270,7 @@ def test_only_a_typed_request_gets_the_nearest_snippet_after_an_empty_search(
     """Misheard words still resemble some snippet: a spoken request whose search found
     nothing hears the honest fallback, a typed one the nearest snippet."""
     question = "Do you take Apple Pay?"
-    context = [
-        user(question, kind),
-        {
-            "type": "function_call",
-            "call_id": "c1",
-            "name": "search_knowledge",
-            "arguments": json.dumps({"query": question}),
-        },
-        {
-            "type": "function_call_output",
-            "call_id": "c1",
-            "output": json.dumps({"results": []}),
-        },
-    ]
+    context = searched(question, question, [], kind)
     plan = plan_response(demo_session, context)
     if kind == "input_text":
         assert plan.text == snippet("Payment methods")
