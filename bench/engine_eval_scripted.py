@@ -201,7 +201,9 @@ def recognition_figures(session: dict, decoded: list[dict]) -> str:
         best += word_errors(d["question"], hypotheses[0])
         chosen = answer.pick_hypothesis(session, hypotheses) if d["hypotheses"] else ""
         picked += word_errors(d["question"], chosen)
-    figures = f"words best {1 - best / ref_words:.3f} picked {1 - picked / ref_words:.3f}"
+    figures = (
+        f"words best {1 - best / ref_words:.3f} picked {1 - picked / ref_words:.3f}"
+    )
     if decoded and "decode_s" in decoded[0]:
         rtf = sum(d["decode_s"] for d in decoded) / sum(d["audio_s"] for d in decoded)
         figures += f" rtf {rtf:.3f}"
