@@ -20,8 +20,9 @@ COMMON_BIGRAMS_PATH = Path(__file__).with_name("data") / "common_bigrams.txt"
 CALLER_FRAMES_PATH = Path(__file__).with_name("data") / "caller_frames.txt"
 # Shares of the probability: the session's own texts, the generic caller frames; the rest
 # is common English.
-SESSION_WEIGHT = 0.8
-FRAMES_WEIGHT = 0.0
+SESSION_WEIGHT = 0.65
+FRAMES_WEIGHT = 0.2
+COMMON_WORD_COUNT = 10_000  # words of data/common_words.txt used (all of them)
 ABSOLUTE_DISCOUNT = 0.5
 # Callers say "pay" where the bot writes "payment", "returned" for "returns", "broken" for
 # "damaged": such forms of a session word get this share of its count in the session's
@@ -154,14 +155,19 @@ def pronunciations() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def background() -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """(unigram probs, bigram probs by context) of common English, from data/ (see there)."""
+    lines = COMMON_WORDS_PATH.read_text(encoding="utf-8").splitlines()
     unigrams = {}
-    for line in COMMON_WORDS_PATH.read_text(encoding="utf-8").splitlines():
+    for line in lines[:COMMON_WORD_COUNT]:  # most probable first
         word, log10p = line.split()
         unigrams[word] = 10 ** float(log10p)
+    if len(lines) > COMMON_WORD_COUNT:  # renormalised over the words kept
+        total = sum(unigrams.values())
+        unigrams = {w: p / total for w, p in unigrams.items()}
     bigrams: dict[str, dict[str, float]] = defaultdict(dict)
     for line in COMMON_BIGRAMS_PATH.read_text(encoding="utf-8").splitlines():
         context, word, log10p = line.split()
-        bigrams[context][word] = 10 ** float(log10p)
+        if word in unigrams or word == "</s>":
+            bigrams[context][word] = 10 ** float(log10p)
     return unigrams, dict(bigrams)
 
 

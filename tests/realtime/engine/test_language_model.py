@@ -42,6 +42,14 @@ def test_generic_caller_frames_raise_how_callers_ask(monkeypatch):
     assert with_frames["full", "refund"] > -1.0
 
 
+def test_session_models_hold_the_caller_frames_by_default():
+    """Every session's model mixes the frames in (tuned share, bench/README.md)."""
+    assert lm.FRAMES_WEIGHT > 0
+    listed = bigrams(lm.build_language_model(TEXTS).arpa)
+    assert ("calling", "about") in listed
+    assert ("wondering", "if") in listed
+
+
 @pytest.mark.parametrize("frames_weight", [0.0, 0.1])
 def test_every_history_is_a_distribution(monkeypatch, frames_weight):
     """Listed bigrams never take more than all the probability of their history."""
