@@ -8,16 +8,23 @@ as the CPU allows. For tuning the answering on the tune and dev sets: a setting 
 tried in seconds, without decoding again. The full websocket run (engine_eval.py) is the
 measure.
 
+Also reports recognition: word accuracy of the best path and of the hypothesis the
+answering picks, and the real-time factor of decoding (decode time / audio time). For
+tuning recognition, `--decoder NAME=VALUE` passes a pocketsphinx option to every decoder
+(e.g. `--decoder lw=8`) and `--const MODULE.NAME=VALUE` overrides a constant of
+realtime/engine/asr.py or lm.py (e.g. `--const lm.SESSION_WEIGHT=0.7`) before decoding.
+
 Run: .venv/bin/python bench/engine_eval_scripted.py --set dev --set tune [--hyps out.json]
 """
 
 import argparse
 import json
 import logging
+import time
 from pathlib import Path
 
 import numpy as np
-from engine_eval_judge import judge
+from engine_eval_judge import judge, word_errors
 from engine_eval_setup import (
     QUESTION_SETS,
     Search,
@@ -26,10 +33,37 @@ from engine_eval_setup import (
     tool_output,
 )
 
-from realtime.engine import answer, asr
+from realtime.engine import answer, asr, lm
 from realtime.engine.arguments import digits_in
 
 TAIL_SAMPLES = 2400  # 100 ms at 24 kHz after the voiced part, like the VAD's padding
+CALLER_RATE_HZ = 24000
+TUNABLE_MODULES = {"asr": asr, "lm": lm}
+
+
+def parse_value(text: str) -> object:
+    """A command-line setting as bool, int, float or (else) str."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def apply_settings(decoder: list[str], consts: list[str]) -> None:
+    """`--decoder` options into asr.DECODER_OPTIONS, `--const` values into modules."""
+    for setting in decoder:
+        name, _, value = setting.partition("=")
+        asr.DECODER_OPTIONS[name] = parse_value(value)
+    for setting in consts:
+        target, _, value = setting.partition("=")
+        module, _, name = target.partition(".")
+        if not hasattr(TUNABLE_MODULES[module], name):
+            raise SystemExit(f"no constant {target}")
+        setattr(TUNABLE_MODULES[module], name, parse_value(value))
 
 
 def decode(session: dict, names: list[str]) -> list[dict]:
@@ -46,13 +80,17 @@ def decode(session: dict, names: list[str]) -> list[dict]:
         for case in cases:
             for voice in case.voices:
                 audio, end = caller_audio(case.spoken, voice, snr_db, rng)
-                hypotheses = asr.transcribe(audio[: end + TAIL_SAMPLES], 24000, key)
+                turn = audio[: end + TAIL_SAMPLES]
+                started = time.perf_counter()
+                hypotheses = asr.transcribe(turn, CALLER_RATE_HZ, key)
                 decoded.append(
                     {
                         "set": name,
                         "question": case.spoken,
                         "expected": case.expected,
                         "hypotheses": hypotheses,
+                        "decode_s": time.perf_counter() - started,
+                        "audio_s": turn.size / CALLER_RATE_HZ,
                     }
                 )
     return decoded
@@ -119,8 +157,15 @@ def main() -> None:
     parser.add_argument(
         "--hyps", help="decoded n-best lists: read if present, else written"
     )
+    parser.add_argument(
+        "--decoder", action="append", default=[], help="pocketsphinx NAME=VALUE"
+    )
+    parser.add_argument(
+        "--const", action="append", default=[], help="asr.NAME=VALUE or lm.NAME=VALUE"
+    )
     args = parser.parse_args()
     logging.disable(logging.INFO)
+    apply_settings(args.decoder, args.const)
     names = args.set or ["dev", "tune"]
     assembly, snapshot = demo_assembly()
     session = assembly.session
@@ -135,16 +180,34 @@ def main() -> None:
         if args.hyps:
             Path(args.hyps).write_text(json.dumps(decoded))
     for name in names:
+        in_set = [d for d in decoded if d["set"] == name]
         verdicts = [
-            judge(d["expected"], replay(session, search, d), snippets)
-            for d in decoded
-            if d["set"] == name
+            judge(d["expected"], replay(session, search, d), snippets) for d in in_set
         ]
         print(
             f"{name:8} spoken (scripted) n={len(verdicts)} answer "
             f"{verdicts.count('right') / len(verdicts):.3f} wrong "
-            f"{verdicts.count('wrong') / len(verdicts):.3f}"
+            f"{verdicts.count('wrong') / len(verdicts):.3f} "
+            f"{recognition_figures(session, in_set)}"
         )
+
+
+def recognition_figures(session: dict, decoded: list[dict]) -> str:
+    """Word accuracy of the best path and of the picked hypothesis; RTF of decoding."""
+    ref_words = sum(len(d["question"].split()) for d in decoded)
+    best = picked = 0
+    for d in decoded:
+        hypotheses = d["hypotheses"] or [""]
+        best += word_errors(d["question"], hypotheses[0])
+        chosen = answer.pick_hypothesis(session, hypotheses) if d["hypotheses"] else ""
+        picked += word_errors(d["question"], chosen)
+    figures = (
+        f"words best {1 - best / ref_words:.3f} picked {1 - picked / ref_words:.3f}"
+    )
+    if decoded and "decode_s" in decoded[0]:
+        rtf = sum(d["decode_s"] for d in decoded) / sum(d["audio_s"] for d in decoded)
+        figures += f" rtf {rtf:.3f}"
+    return figures
 
 
 if __name__ == "__main__":

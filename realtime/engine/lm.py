@@ -17,9 +17,12 @@ from realtime.engine.wordforms import SYNONYMS, stem
 
 COMMON_WORDS_PATH = Path(__file__).with_name("data") / "common_words.txt"
 COMMON_BIGRAMS_PATH = Path(__file__).with_name("data") / "common_bigrams.txt"
-SESSION_WEIGHT = (
-    0.8  # share of probability on the session's own texts vs common English
-)
+CALLER_FRAMES_PATH = Path(__file__).with_name("data") / "caller_frames.txt"
+# Shares of the probability: the session's own texts, the generic caller frames; the rest
+# is common English.
+SESSION_WEIGHT = 0.65
+FRAMES_WEIGHT = 0.2
+COMMON_WORD_COUNT = 10_000  # words of data/common_words.txt used (all of them)
 ABSOLUTE_DISCOUNT = 0.5
 # Callers say "pay" where the bot writes "payment", "returned" for "returns", "broken" for
 # "damaged": such forms of a session word get this share of its count in the session's
@@ -152,14 +155,19 @@ def pronunciations() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def background() -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """(unigram probs, bigram probs by context) of common English, from data/ (see there)."""
+    lines = COMMON_WORDS_PATH.read_text(encoding="utf-8").splitlines()
     unigrams = {}
-    for line in COMMON_WORDS_PATH.read_text(encoding="utf-8").splitlines():
+    for line in lines[:COMMON_WORD_COUNT]:  # most probable first
         word, log10p = line.split()
         unigrams[word] = 10 ** float(log10p)
+    if len(lines) > COMMON_WORD_COUNT:  # renormalised over the words kept
+        total = sum(unigrams.values())
+        unigrams = {w: p / total for w, p in unigrams.items()}
     bigrams: dict[str, dict[str, float]] = defaultdict(dict)
     for line in COMMON_BIGRAMS_PATH.read_text(encoding="utf-8").splitlines():
         context, word, log10p = line.split()
-        bigrams[context][word] = 10 ** float(log10p)
+        if word in unigrams or word == "</s>":
+            bigrams[context][word] = 10 ** float(log10p)
     return unigrams, dict(bigrams)
 
 
@@ -192,53 +200,96 @@ def related_counts(counts: Counter, vocabulary: set[str]) -> Counter:
     return related
 
 
-def build_language_model(texts: list[str]) -> LanguageModel:
-    """Bigram ARPA: the session texts + caller phrases, interpolated with common English."""
-    known = pronunciations()
+def read_frames(path: Path = CALLER_FRAMES_PATH) -> list[str]:
+    """The generic caller frames of data/ (one utterance a line, "#" comments)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _corpus(texts: list[str], known: dict[str, list[str]]) -> list[list[str]]:
+    """Sentences of `texts` as <s> word ... </s>, words with no pronunciation dropped."""
     corpus = [
-        ["<s>"] + [w for w in s if w in known] + ["</s>"]
-        for s in sentences(list(texts) + list(CALLER_PHRASES) + [DIGIT_CHAIN])
+        ["<s>"] + [w for w in s if w in known] + ["</s>"] for s in sentences(texts)
     ]
-    corpus = [s for s in corpus if len(s) > 2]
-    unigram_counts = Counter(w for s in corpus for w in s[1:])
-    bigram_counts = Counter(
-        (a, b) for s in corpus for a, b in zip(s, s[1:], strict=False)
+    return [s for s in corpus if len(s) > 2]
+
+
+@dataclass
+class _Component:
+    """Counts of one corpus of the mixture and its share of the probability."""
+
+    weight: float
+    unigrams: Counter
+    followers: dict[str, Counter]
+
+    @classmethod
+    def of(cls, weight: float, corpus: list[list[str]]) -> "_Component":
+        followers: dict[str, Counter] = defaultdict(Counter)
+        for s in corpus:
+            for a, b in zip(s, s[1:], strict=False):
+                followers[a][b] += 1
+        return cls(weight, Counter(w for s in corpus for w in s[1:]), followers)
+
+    def unigrams_p(self) -> dict[str, float]:
+        total = sum(self.unigrams.values())
+        return {w: c / total for w, c in self.unigrams.items()}
+
+    def bigrams(self, history: str, words_: set[str], p_uni: dict[str, float]) -> dict:
+        """P(word | history) for `words_`: absolute discounting, backed off to the
+        mixture's unigrams."""
+        following = self.followers[history]
+        total = sum(following.values())
+        beta = ABSOLUTE_DISCOUNT * len(following) / total
+        return {
+            w: max(following.get(w, 0) - ABSOLUTE_DISCOUNT, 0) / total + beta * p_uni[w]
+            for w in words_
+        }
+
+
+def build_language_model(texts: list[str]) -> LanguageModel:
+    """Bigram ARPA: the session texts + caller phrases, interpolated with generic caller
+    frames (data/caller_frames.txt) and common English."""
+    known = pronunciations()
+    session = _Component.of(
+        SESSION_WEIGHT,
+        _corpus(list(texts) + list(CALLER_PHRASES) + [DIGIT_CHAIN], known),
     )
+    frames = _Component.of(FRAMES_WEIGHT, _corpus(read_frames(), known))
+    components = [c for c in (session, frames) if c.weight > 0]
     bg_uni, bg_bi = background()
     bg_uni = {w: p for w, p in bg_uni.items() if w in known}
-    unigram_counts.update(
-        related_counts(unigram_counts, set(bg_uni) | (set(SYNONYMS) & set(known)))
+    session.unigrams.update(
+        related_counts(session.unigrams, set(bg_uni) | (set(SYNONYMS) & set(known)))
     )
-    lam = SESSION_WEIGHT
-    session_total = sum(unigram_counts.values())
-    vocab = sorted(set(unigram_counts) | set(bg_uni) | {"</s>"})
+    bg_weight = 1 - sum(c.weight for c in components)
+    vocab = sorted(
+        set().union(*(c.unigrams for c in components)) | set(bg_uni) | {"</s>"}
+    )
+    shares = [(c.weight, c.unigrams_p()) for c in components]
     p_uni = {
-        w: lam * unigram_counts.get(w, 0) / session_total + (1 - lam) * bg_uni.get(w, 0)
+        w: sum(weight * p.get(w, 0) for weight, p in shares)
+        + bg_weight * bg_uni.get(w, 0)
         for w in vocab
     }
     p_uni["</s>"] = max(p_uni["</s>"], 1e-4)
 
-    followers: dict[str, Counter] = defaultdict(Counter)
-    for (a, b), c in bigram_counts.items():
-        followers[a][b] = c
     unigram_lines = []
     bigram_lines = []
     for h in ["<s>"] + vocab:
-        session_next = followers.get(h, Counter())
+        active = [c for c in components if c.followers.get(h)]
         bg_next = {w: p for w, p in bg_bi.get(h, {}).items() if w in p_uni}
-        listed = set(session_next) | set(bg_next)
+        listed = set(bg_next).union(*(c.followers[h] for c in active))
         probs = {}
         if listed:
-            total = sum(session_next.values())
-            beta = ABSOLUTE_DISCOUNT * len(session_next) / total if total else 1.0
             bg_rest = 1 - sum(bg_next.values())
             bg_alpha = bg_rest / max(1e-9, 1 - sum(bg_uni.get(w, 0) for w in bg_next))
+            # Components with no counts after `h` give their share to the others.
+            norm = bg_weight + sum(c.weight for c in active)
+            parts = [(c.weight, c.bigrams(h, listed, p_uni)) for c in active]
             for w in listed:
-                p_s = (
-                    max(session_next[w] - ABSOLUTE_DISCOUNT, 0) / total if total else 0
-                ) + (beta * p_uni[w])
                 p_b = bg_next.get(w, bg_alpha * bg_uni.get(w, p_uni[w]))
-                probs[w] = lam * p_s + (1 - lam) * p_b if total else p_b
+                mixed = sum(weight * p[w] for weight, p in parts)
+                probs[w] = (mixed + bg_weight * p_b) / norm
         listed_mass = sum(probs.values())
         alpha = (1 - listed_mass) / max(1e-9, 1 - sum(p_uni[w] for w in probs))
         bigram_lines += [f"{_log10(p):.4f} {h} {w}" for w, p in sorted(probs.items())]
