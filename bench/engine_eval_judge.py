@@ -10,6 +10,9 @@ import re
 import numpy as np
 
 SEARCH_TOOL = "search_knowledge"
+DIGITS_RE = re.compile(r"\d+")
+NOT_WORD_RE = re.compile(r"[^a-z']+")
+DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 
 
 def _sentences(text: str) -> list[str]:
@@ -59,9 +62,20 @@ def judge(expected: str, result: dict, snippets: dict[str, str]) -> str:
     return "right"
 
 
+def spoken_words(text: str) -> list[str]:
+    """Words as a recogniser could write them: lower case, no punctuation, each digit a
+    word ("Order 5512?" -> order five five one two), so Whisper's written style and
+    pocketsphinx's words compare alike."""
+    text = DIGITS_RE.sub(
+        lambda m: " " + " ".join(DIGIT_WORDS[int(d)] for d in m.group()) + " ",
+        text.lower(),
+    )
+    return NOT_WORD_RE.sub(" ", text).split()
+
+
 def word_errors(ref: str, hyp: str) -> int:
     """Word-level edit distance."""
-    r, h = ref.split(), hyp.split()
+    r, h = spoken_words(ref), spoken_words(hyp)
     d = list(range(len(h) + 1))
     for i in range(1, len(r) + 1):
         prev, d[0] = d[0], i

@@ -33,8 +33,9 @@ from engine_eval_setup import (
     tool_output,
 )
 
-from realtime.engine import answer, asr, lm
+from realtime.engine import answer, asr, lm, recognisers
 from realtime.engine.arguments import digits_in
+from realtime.engine.recognisers import Recogniser, session_texts
 
 TAIL_SAMPLES = 2400  # 100 ms at 24 kHz after the voiced part, like the VAD's padding
 CALLER_RATE_HZ = 24000
@@ -66,13 +67,9 @@ def apply_settings(decoder: list[str], consts: list[str]) -> None:
         setattr(TUNABLE_MODULES[module], name, parse_value(value))
 
 
-def decode(session: dict, names: list[str]) -> list[dict]:
+def decode(session: dict, names: list[str], recogniser: Recogniser) -> list[dict]:
     """n-best lists of every spoken question of `names`."""
-    texts = [session.get("instructions") or ""] + [
-        f"{t.get('name', '').replace('_', ' ')}. {t.get('description', '')}"
-        for t in session.get("tools") or []
-    ]
-    key = asr.prepare_model(texts)
+    prepared = recogniser.prepare(session_texts(session))
     decoded = []
     for name in names:
         cases, seed, snr_db = QUESTION_SETS[name]
@@ -82,7 +79,7 @@ def decode(session: dict, names: list[str]) -> list[dict]:
                 audio, end = caller_audio(case.spoken, voice, snr_db, rng)
                 turn = audio[: end + TAIL_SAMPLES]
                 started = time.perf_counter()
-                hypotheses = asr.transcribe(turn, CALLER_RATE_HZ, key)
+                hypotheses = recogniser.transcribe(turn, CALLER_RATE_HZ, prepared)
                 decoded.append(
                     {
                         "set": name,
@@ -161,6 +158,12 @@ def main() -> None:
         "--decoder", action="append", default=[], help="pocketsphinx NAME=VALUE"
     )
     parser.add_argument(
+        "--recogniser",
+        default=recognisers.DEFAULT,
+        choices=recognisers.NAMES,
+        help="decode with this recogniser (default pocketsphinx)",
+    )
+    parser.add_argument(
         "--const", action="append", default=[], help="asr.NAME=VALUE or lm.NAME=VALUE"
     )
     args = parser.parse_args()
@@ -176,7 +179,7 @@ def main() -> None:
             d for d in json.loads(Path(args.hyps).read_text()) if d["set"] in names
         ]
     else:
-        decoded = decode(session, names)
+        decoded = decode(session, names, recognisers.get(args.recogniser))
         if args.hyps:
             Path(args.hyps).write_text(json.dumps(decoded))
     for name in names:

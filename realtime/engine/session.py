@@ -18,11 +18,11 @@ from realtime.audio import (
     pcm16_to_array,
     ulaw_decode,
 )
-from realtime.engine import asr
 from realtime.engine.answer import Plan
 from realtime.engine.events import error_event, event, new_id
 from realtime.engine.items import ItemsMixin
 from realtime.engine.knowledge import knowledge_for
+from realtime.engine.recognisers import Pocketsphinx, Recogniser, session_texts
 from realtime.engine.response import Response
 from realtime.engine.turns import TurnsMixin
 from realtime.engine.validation import (
@@ -45,10 +45,12 @@ class Session(ItemsMixin, TurnsMixin):
         *,
         model: str,
         executor: Executor,
+        recogniser: Recogniser | None = None,
         voice_override: EspeakVoice | None = None,
     ):
         self.send = send
         self.executor = executor
+        self.recogniser = recogniser or Pocketsphinx()
         self.voice_override = voice_override
         self.config = default_session(model)
         self.config["id"] = new_id("sess")
@@ -61,9 +63,8 @@ class Session(ItemsMixin, TurnsMixin):
         self.responses: dict[str, Response] = {}
         self.in_band: Response | None = None
         self.last_plan: Plan | None = None
-        self.asr_texts: list[
-            str
-        ] = []  # what the session's language model is built from
+        # What the recogniser prepares from (pocketsphinx: the session's language model).
+        self.asr_texts: list[str] = []
         self.asr_ready: asyncio.Future | None = None
         self.knowledge_ready: asyncio.Future | None = None
         self.init_turns()
@@ -125,13 +126,12 @@ class Session(ItemsMixin, TurnsMixin):
     async def _handle_session_update(self, message: dict[str, Any]) -> None:
         self.config = apply_session_update(self.config, message.get("session"))
         self.configure_vad()
-        texts = [self.config.get("instructions") or ""] + [
-            f"{t.get('name', '').replace('_', ' ')}. {t.get('description', '')}"
-            for t in self.config.get("tools") or []
-        ]
+        texts = session_texts(self.config)
         self.asr_texts = texts
         loop = asyncio.get_running_loop()
-        self.asr_ready = loop.run_in_executor(self.executor, asr.prepare_model, texts)
+        self.asr_ready = loop.run_in_executor(
+            self.executor, self.recogniser.prepare, texts
+        )
         # Embed the knowledge now, in a worker thread: turns then only embed the caller.
         self.knowledge_ready = loop.run_in_executor(
             self.executor, knowledge_for, dict(self.config)

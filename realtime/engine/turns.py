@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from realtime.audio import duration_ms
-from realtime.engine import asr
 from realtime.engine.answer import pick_hypothesis
 from realtime.engine.events import (
     AUDIO_IN_MS_PER_TOKEN,
@@ -102,8 +101,9 @@ class TurnsMixin:
         rate = self.input_rate_hz()
 
         def recognise(texts: list[str]) -> tuple[str, list[str]]:
-            key = asr.prepare_model(texts)  # cached: a lookup unless it was evicted
-            hypotheses = asr.transcribe(samples, rate, key)
+            # Cached: a lookup unless pocketsphinx's model was evicted.
+            prepared = self.recogniser.prepare(texts)
+            hypotheses = self.recogniser.transcribe(samples, rate, prepared)
             return pick_hypothesis(self.config, hypotheses), hypotheses
 
         async def run() -> tuple[str, list[str]]:

@@ -3,12 +3,12 @@
 import asyncio
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
     requires_system_checks: list[str] = []
-    help = "Run the offline GA-protocol speech engine (pocketsphinx + eSpeak NG) on 127.0.0.1."
+    help = "Run the offline GA-protocol speech engine (pocketsphinx or Whisper + eSpeak NG) on 127.0.0.1."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -16,6 +16,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--port", type=int, default=None, help="Default: OFFLINE_ENGINE_PORT."
+        )
+        parser.add_argument(
+            "--recogniser",
+            default=None,
+            help="Speech recogniser: pocketsphinx or whisper (opt-in, needs "
+            "make install-whisper). Default: OFFLINE_ENGINE_RECOGNISER.",
         )
         parser.add_argument(
             "--max-session-s",
@@ -26,6 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        from realtime.engine.recognisers import RecogniserError, get
         from realtime.engine.server import run
 
         host = options["host"] or settings.OFFLINE_ENGINE_HOST
@@ -36,6 +43,12 @@ class Command(BaseCommand):
         if max_s is None:
             max_s = settings.OFFLINE_ENGINE_MAX_SESSION_S
         try:
-            asyncio.run(run(host, port, max_s or None))
+            recogniser = get(
+                options["recogniser"] or settings.OFFLINE_ENGINE_RECOGNISER
+            )
+        except RecogniserError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            asyncio.run(run(host, port, max_s or None, recogniser))
         except KeyboardInterrupt:
             pass

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from realtime.engine import knowledge as knowledge_module
-from realtime.engine import minilm, semantic
+from realtime.engine import minilm, model_files, semantic
 from realtime.engine.answer import answer_utterance, plan_response
 from realtime.engine.dialogue import TRANSFER_REASON
 from realtime.engine.knowledge import knowledge_for
@@ -76,7 +76,7 @@ def test_model_files_that_are_not_upstreams_are_refused(tmp_path):
     config = json.loads((tmp_path / "config.json").read_text())
     config["num_hidden_layers"] = 5
     (tmp_path / "config.json").write_text(json.dumps(config))
-    with pytest.raises(minilm.ModelFilesError, match="config.json"):
+    with pytest.raises(model_files.ModelFilesError, match="config.json"):
         minilm.MiniLM(tmp_path)
 
 
