@@ -64,6 +64,26 @@ def test_runall_refuses_a_busy_web_port(held_port):
     assert f"Port {held_port} on 127.0.0.1 is already in use" in result.stderr
 
 
+def test_runall_refuses_an_unknown_recogniser_before_starting_anything():
+    web_port, engine_port = free_port(), free_port()
+    result = subprocess.run(
+        [sys.executable, "manage.py", "runall", "--port", str(web_port)]
+        + ["--engine-port", str(engine_port)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "OFFLINE_ENGINE_RECOGNISER": "kaldi"},
+    )
+    assert result.returncode != 0
+    assert "Unknown speech recogniser 'kaldi': use one of pocketsphinx, whisper." in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not port_answers("127.0.0.1", web_port)
+    assert not port_answers("127.0.0.1", engine_port)
+
+
 def launcher_script(ports: list[int], *, extra: str = "") -> str:
     """A launcher over `python -m http.server` processes (stand-ins for the servers)."""
     procs = ", ".join(
