@@ -30,16 +30,22 @@ def held_port():
         yield s.getsockname()[1]
 
 
-def test_runall_refuses_a_busy_engine_port_with_one_line(held_port):
-    web_port = free_port()
-    result = subprocess.run(
+def runall(web_port: int, engine_port: int, **env: str) -> subprocess.CompletedProcess:
+    """`manage.py runall` on these ports, with `env` added; its output captured."""
+    return subprocess.run(
         [sys.executable, "manage.py", "runall", "--port", str(web_port)]
-        + ["--engine-port", str(held_port)],
+        + ["--engine-port", str(engine_port)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, **env},
     )
+
+
+def test_runall_refuses_a_busy_engine_port_with_one_line(held_port):
+    web_port = free_port()
+    result = runall(web_port, held_port)
     assert result.returncode != 0
     assert "Serving on" not in result.stdout
     refusals = [line for line in result.stderr.splitlines() if "in use" in line]
@@ -52,29 +58,14 @@ def test_runall_refuses_a_busy_engine_port_with_one_line(held_port):
 
 
 def test_runall_refuses_a_busy_web_port(held_port):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "runall", "--port", str(held_port)]
-        + ["--engine-port", str(free_port())],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = runall(held_port, free_port())
     assert result.returncode != 0
     assert f"Port {held_port} on 127.0.0.1 is already in use" in result.stderr
 
 
 def test_runall_refuses_an_unknown_recogniser_before_starting_anything():
     web_port, engine_port = free_port(), free_port()
-    result = subprocess.run(
-        [sys.executable, "manage.py", "runall", "--port", str(web_port)]
-        + ["--engine-port", str(engine_port)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "OFFLINE_ENGINE_RECOGNISER": "kaldi"},
-    )
+    result = runall(web_port, engine_port, OFFLINE_ENGINE_RECOGNISER="kaldi")
     assert result.returncode != 0
     assert "Unknown speech recogniser 'kaldi': use one of pocketsphinx, whisper." in (
         result.stderr
