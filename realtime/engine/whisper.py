@@ -26,6 +26,7 @@ from botbuilder.assembly.knowledge import parse_knowledge, parse_search_topics
 from realtime.audio import resample
 from realtime.engine.model_files import package_dir, verify
 from realtime.engine.numbers import is_number_word, longest_number
+from realtime.engine.passages import parse_passages
 
 logger = logging.getLogger(__name__)
 # faster-whisper logs every decode at INFO ("Processing audio with duration ...").
@@ -53,6 +54,7 @@ MAX_NEW_TOKENS = 64  # a caller's turn; also stops a hallucination loop early
 # Words of prompt: Whisper keeps the last 223 tokens of it, about 1.3 tokens a word.
 # The knowledge's opening sentences in the prompt: dev2 0.509 -> 0.6 answered (bench).
 PROMPT_WORDS = 150
+TOPIC_MAX_WORDS = 6  # a passage's title that is a whole question is no topic name
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+")
 # Numbers in a turn decoded with a mean token log-probability below this are read back
 # before a tool uses them. (Per-word probabilities would say which digit, but their
@@ -104,15 +106,16 @@ def model():
 
 
 def prompt_for(texts: list[str]) -> str:
-    """The decoding prompt for a session: its knowledge's opening sentences, then the
-    names of what its bot talks about (Whisper weighs the end of a prompt most, and keeps
-    only its last 223 tokens).
+    """The decoding prompt for a session: the opening sentences of its knowledge (fenced
+    snippets, then passages of free-form instructions), then the names of what its bot
+    talks about (Whisper weighs the end of a prompt most, and keeps only its last 223
+    tokens).
 
     `texts` are the session's instructions and one line per tool, as for pocketsphinx's
     language model (`asr.prepare_model`)."""
     instructions, tool_lines = (texts[0] if texts else ""), texts[1:]
-    snippets = parse_knowledge(instructions)
-    topics = [title for title, _ in snippets]
+    knowledge = parse_knowledge(instructions) + parse_passages(instructions)
+    topics = [title for title, _ in knowledge if len(title.split()) <= TOPIC_MAX_WORDS]
     for line in tool_lines:
         name, _, description = line.partition(". ")
         topics.extend(parse_search_topics(description) or [name])
@@ -120,7 +123,7 @@ def prompt_for(texts: list[str]) -> str:
     about = f"A caller asks about {', '.join(unique)}." if unique else ""
     budget = PROMPT_WORDS - len(about.split())
     facts = []
-    for _, content in snippets:
+    for _, content in knowledge:
         first = SENTENCE_END_RE.split(content.strip(), maxsplit=1)[0].strip()
         if first and len(first.split()) <= budget:
             facts.append(first if first.endswith((".", "?", "!")) else first + ".")

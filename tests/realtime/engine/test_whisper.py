@@ -78,6 +78,23 @@ def test_the_prompt_names_the_bots_snippets_search_topics_and_tools():
     assert prompt == whisper.prompt_for(texts)  # the same session, the same prompt
 
 
+def test_knowledge_written_as_plain_text_is_in_the_prompt_too():
+    instructions = (
+        "You are the front desk of a dental clinic.\n\n"
+        "## Opening hours\n"
+        "We are open Monday to Saturday from nine to six.\n\n"
+        "## Parking\n"
+        "Free parking is behind the building. Ask at the desk for a ticket.\n"
+    )
+    prompt = whisper.prompt_for(
+        recognisers.session_texts({"instructions": instructions})
+    )
+    assert prompt == (
+        "We are open Monday to Saturday from nine to six. Free parking is behind the "
+        "building. A caller asks about Opening hours, Parking."
+    )
+
+
 def test_numbers_heard_with_low_probability_are_read_back_before_the_tool_runs():
     assert whisper._doubtful_numbers("Order 8291, please.", -0.2) is None
     assert whisper._doubtful_numbers("Where is my parcel?", -2.0) is None
