@@ -3,6 +3,7 @@ its prompt, doubtful digits read back, and a spoken turn answered through the en
 
 import shutil
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -155,3 +156,16 @@ def test_a_turn_with_a_number_heard_unsurely_carries_an_alternative_without_it(
     unsure = whisper.transcribe(audio, 24000, prompt)
     assert len(unsure) == 2 and unsure[0] == sure[0]
     assert longest_number(unsure[1]) == "" and "?" in unsure[1]
+
+
+def test_sessions_decoding_at_once_each_hear_their_own_words():
+    """The engine's worker threads share one model: concurrent turns must not mix."""
+    prompt = whisper.prompt_for(recognisers.session_texts(session_config()))
+    turns = [spoken("what are your opening hours"), spoken("can I get a refund")]
+    alone = [whisper.transcribe(t, 24000, prompt) for t in turns]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(
+            pool.map(lambda t: whisper.transcribe(t, 24000, prompt), turns * 2)
+        )
+    assert together == alone * 2
+    assert alone[0] != alone[1]
