@@ -285,3 +285,31 @@ def test_a_question_too_short_to_be_the_request_keeps_the_message_whole():
     assert request_part(said) == said
     asked = "I bought a jacket. Can I return it for a refund?"
     assert request_part(asked) == "Can I return it for a refund?"
+
+
+@pytest.mark.parametrize(
+    "question, title",
+    [
+        ("My new phone case came with a crack in it.", "Damaged items"),
+        ("The screen was smashed when it came.", "Damaged items"),
+        ("Do you take Visa?", "Payment methods"),
+        ("Do you take cash?", "Payment methods"),
+    ],
+)
+def test_everyday_words_for_what_a_snippet_says_reach_it(demo_session, question, title):
+    """A crack is damage, a Visa is a card (wordforms.SYNONYMS): world knowledge the
+    matcher cannot infer from the snippet's own words."""
+    plan = answer_utterance(demo_session, question)
+    if plan.calls:  # searched first: the retrieved snippets do not answer it
+        name, args = plan.calls[0]
+        assert name == "search_knowledge"
+        plan = plan_response(demo_session, searched(question, args["query"], []))
+    assert plan.text == snippet(title)
+
+
+def test_a_word_with_an_everyday_meaning_elsewhere_is_no_synonym(demo_session):
+    """'size' would mean a return in "the wrong size", but not in "what size is the box"."""
+    question = "What size is the box?"
+    plan = answer_utterance(demo_session, question)
+    name, args = plan.calls[0]
+    assert (name, args["query"]) == ("search_knowledge", question)
