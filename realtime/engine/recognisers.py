@@ -6,6 +6,7 @@ engine's worker threads. `get(name)` refuses an unknown or uninstalled one with 
 that says what to do.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -57,9 +58,7 @@ class Whisper:
     name: str = "whisper"
 
     def prepare(self, texts: list[str]) -> str:
-        from realtime.engine import whisper
-
-        return whisper.prompt_for(texts)
+        return _whisper_prompt(tuple(texts))  # every turn asks again: a lookup
 
     def transcribe(self, samples: np.ndarray, rate_hz: int, prepared: str) -> list[str]:
         from realtime.engine import whisper
@@ -70,6 +69,13 @@ class Whisper:
         from realtime.engine import whisper
 
         whisper.model()
+
+
+@functools.lru_cache(maxsize=64)
+def _whisper_prompt(texts: tuple[str, ...]) -> str:
+    from realtime.engine import whisper
+
+    return whisper.prompt_for(list(texts))
 
 
 class RecogniserError(ValueError):
