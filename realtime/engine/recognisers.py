@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from realtime.engine import asr
+from realtime.engine import asr, whisper  # faster-whisper itself loads on first use
 
 DEFAULT = "pocketsphinx"
 NAMES = ("pocketsphinx", "whisper")
@@ -61,20 +61,14 @@ class Whisper:
         return _whisper_prompt(tuple(texts))  # every turn asks again: a lookup
 
     def transcribe(self, samples: np.ndarray, rate_hz: int, prepared: str) -> list[str]:
-        from realtime.engine import whisper
-
         return whisper.transcribe(samples, rate_hz, prepared)
 
     def warm_up(self) -> None:
-        from realtime.engine import whisper
-
         whisper.model()
 
 
 @functools.lru_cache(maxsize=64)
 def _whisper_prompt(texts: tuple[str, ...]) -> str:
-    from realtime.engine import whisper
-
     return whisper.prompt_for(list(texts))
 
 
@@ -87,8 +81,6 @@ def get(name: str) -> Recogniser:
     if name == "pocketsphinx":
         return Pocketsphinx()
     if name == "whisper":
-        from realtime.engine import whisper
-
         missing = whisper.available()
         if missing:
             raise RecogniserError(f"The Whisper recogniser cannot run: {missing}.")

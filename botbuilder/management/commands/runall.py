@@ -4,10 +4,10 @@ product) as one command, stopped together with Ctrl-C; `make run` calls it."""
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from botbuilder.launcher import Proc, launch
-from realtime.engine import recognisers
+from realtime.management.recogniser import configured_recogniser
 
 
 def product_processes(*, host: str, port: int, engine_port: int) -> list[Proc]:
@@ -56,10 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         host, port = options["host"], options["port"]
         engine_port = options["engine_port"] or settings.OFFLINE_ENGINE_PORT
-        try:  # before anything starts: the engine would stop at once without it
-            recognisers.get(settings.OFFLINE_ENGINE_RECOGNISER)
-        except recognisers.RecogniserError as exc:
-            raise CommandError(str(exc)) from exc
+        configured_recogniser()  # checked first: the engine would stop at once without it
         procs = product_processes(host=host, port=port, engine_port=engine_port)
         ready = (
             f"Serving on http://{host}:{port}/admin/ (offline engine on "

@@ -20,8 +20,8 @@ from botbuilder.bottests.junit import junit_xml
 from botbuilder.bottests.services import run_create, run_execute_async
 from botbuilder.models import Bot, BotTestRun
 from botbuilder.models.bot_tests import RunMode
-from realtime.engine import recognisers
 from realtime.engine.server import EngineServer
+from realtime.management.recogniser import configured_recogniser
 
 PARALLEL_BOTS = 2  # bots tested at once; each runs up to BOT_TESTS_PARALLEL calls
 SYMBOLS = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "unknown": "unknown",
@@ -92,11 +92,7 @@ class Command(BaseCommand):
         engine = None
         host, port = settings.OFFLINE_ENGINE_HOST, settings.OFFLINE_ENGINE_PORT
         if not await asyncio.to_thread(_engine_listening, host, port):
-            try:
-                recogniser = recognisers.get(settings.OFFLINE_ENGINE_RECOGNISER)
-            except recognisers.RecogniserError as exc:
-                raise CommandError(str(exc)) from exc
-            engine = EngineServer("127.0.0.1", 0, recogniser=recogniser)
+            engine = EngineServer("127.0.0.1", 0, recogniser=configured_recogniser())
             await engine.start()
             self.stdout.write(f"Started an offline engine on port {engine.port}.")
         bar = tqdm(total=total, unit="test", file=self.stderr, dynamic_ncols=True)

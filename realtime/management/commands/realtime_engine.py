@@ -3,7 +3,7 @@
 import asyncio
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
@@ -32,8 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from realtime.engine.recognisers import RecogniserError, get
         from realtime.engine.server import run
+        from realtime.management.recogniser import configured_recogniser
 
         host = options["host"] or settings.OFFLINE_ENGINE_HOST
         port = options["port"]
@@ -42,12 +42,7 @@ class Command(BaseCommand):
         max_s = options["max_session_s"]
         if max_s is None:
             max_s = settings.OFFLINE_ENGINE_MAX_SESSION_S
-        try:
-            recogniser = get(
-                options["recogniser"] or settings.OFFLINE_ENGINE_RECOGNISER
-            )
-        except RecogniserError as exc:
-            raise CommandError(str(exc)) from exc
+        recogniser = configured_recogniser(options["recogniser"])
         try:
             asyncio.run(run(host, port, max_s or None, recogniser))
         except KeyboardInterrupt:
