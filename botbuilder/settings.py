@@ -246,3 +246,7 @@ TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio
 # --- Bot tests (botbuilder/bottests) -----------------------------------------------------
 # Test calls of one bot at the same time (admin runs and `manage.py test_bots`).
 BOT_TESTS_PARALLEL = env.int("BOT_TESTS_PARALLEL", default=4)
+# A running test run beats every BOT_TESTS_HEARTBEAT_S; one without a beat for
+# BOT_TESTS_LOST_AFTER_S (its worker was killed) is ended as an error when runs are listed.
+BOT_TESTS_HEARTBEAT_S = env.float("BOT_TESTS_HEARTBEAT_S", default=10.0)
+BOT_TESTS_LOST_AFTER_S = env.float("BOT_TESTS_LOST_AFTER_S", default=60.0)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from botbuilder.admin.widgets import PRETTY_JSON_OVERRIDES
 from botbuilder.bottests.from_session import SessionNotUsable, test_from_session
+from botbuilder.bottests.services import runs_sweep_lost
 from botbuilder.bottests.tasks import run_enqueue
 from botbuilder.models import Bot, BotTest, BotTestResult, BotTestRun
 from botbuilder.models.bot_tests import RunStatus
@@ -166,7 +167,7 @@ class BotTestRunAdmin(admin.ModelAdmin):
                     "created_at", "finished_at")  # fmt: skip
     list_filter = ("status", "bot", "mode")
     fields = ("bot", "status", "progress", "mode", "repeat", "error", "requested_by",
-              "created_at", "finished_at")  # fmt: skip
+              "created_at", "finished_at", "heartbeat_at")  # fmt: skip
     readonly_fields = fields
     inlines = (BotTestResultInline,)
     REFRESH_S = 3  # the run page reloads itself while the run is queued or running
@@ -187,7 +188,12 @@ class BotTestRunAdmin(admin.ModelAdmin):
         enqueue_runs(request, [bot])
         return redirect("admin:botbuilder_bot_change", bot.pk)
 
+    def changelist_view(self, request, extra_context=None):
+        runs_sweep_lost()  # runs of killed workers stop saying "running"
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        runs_sweep_lost()
         run = self.get_object(request, object_id)
         busy = run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING)
         extra = {"refresh_s": self.REFRESH_S if busy else None, **(extra_context or {})}

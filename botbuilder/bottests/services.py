@@ -1,5 +1,14 @@
-"""Test runs: create, execute (results stored, compared with the previous run)."""
+"""Test runs: create, execute (results stored, compared with the previous run).
 
+A running run beats (`heartbeat_at`) while its tests run. A run whose process was killed
+stops beating; `runs_sweep_lost` ends it as an error, so its page stops saying "running"
+and the bot can be tested again. A run that fails on its own ends as an error too.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -18,7 +27,17 @@ from botbuilder.bottests.prepare import (
 from botbuilder.models import Bot, BotTest, BotTestResult, BotTestRun
 from botbuilder.models.bot_tests import RunStatus, TestOutcome
 
+logger = logging.getLogger(__name__)
+
 FAILING = (TestOutcome.FAILED, TestOutcome.ERROR)
+LOST = (
+    "The process running these tests stopped before they finished ({done} of {total} "
+    "done). Run them again."
+)
+BROKE = (
+    "The run stopped on an unexpected error after {done} of {total} tests; the "
+    "worker's log has the details. Run them again."
+)
 
 
 def definition_of(
@@ -92,15 +111,76 @@ async def run_execute_async(
         if on_done is not None:
             await on_done(run, verdict)
 
-    await tests_run(
-        definitions,
-        prepared,
-        mode=run.mode,
-        repeat=run.repeat,
-        parallel=parallel or settings.BOT_TESTS_PARALLEL,
-        on_done=done,
-    )
+    beating = asyncio.create_task(_beat(run.pk))
+    try:
+        await tests_run(
+            definitions,
+            prepared,
+            mode=run.mode,
+            repeat=run.repeat,
+            parallel=parallel or settings.BOT_TESTS_PARALLEL,
+            on_done=done,
+        )
+    except Exception:
+        logger.exception("Bot test run %s stopped on an error", run.pk)
+        return await sync_to_async(_end_as_error)(run, BROKE)
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
     return await sync_to_async(_finish)(run)
+
+
+async def _beat(run_id: int) -> None:
+    """Say the run is alive every BOT_TESTS_HEARTBEAT_S until cancelled."""
+    while True:
+        await asyncio.sleep(settings.BOT_TESTS_HEARTBEAT_S)
+        try:
+            await sync_to_async(_mark_alive)(run_id)
+        except Exception:  # the database may be briefly away: beat again next time
+            logger.exception("Bot test run %s: heartbeat failed", run_id)
+
+
+def _mark_alive(run_id: int) -> None:
+    BotTestRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def _end_as_error(run: BotTestRun, message: str) -> BotTestRun:
+    run.refresh_from_db()
+    run.status, run.finished_at = RunStatus.ERROR, timezone.now()
+    run.error = message.format(done=run.done, total=run.total)
+    run.save(update_fields=["status", "finished_at", "error"])
+    return run
+
+
+def runs_sweep_lost(*, stale_after_s: float | None = None) -> list[int]:
+    """End running runs whose process stopped beating (killed, crashed) as errors, at
+    their last beat; the ids of those ended."""
+    stale_after_s = (
+        settings.BOT_TESTS_LOST_AFTER_S if stale_after_s is None else stale_after_s
+    )
+    cutoff = timezone.now() - timedelta(seconds=stale_after_s)
+    lost = list(
+        BotTestRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+    )
+    ended = []
+    for run in lost:
+        updated = BotTestRun.objects.filter(
+            pk=run.pk, status=RunStatus.RUNNING, heartbeat_at__lt=cutoff
+        ).update(
+            status=RunStatus.ERROR,
+            finished_at=run.heartbeat_at,
+            error=LOST.format(done=run.done, total=run.total),
+        )
+        if updated:
+            ended.append(run.pk)
+    if ended:
+        logger.warning(
+            "Ended %d bot test run(s) of stopped processes: %s", len(ended), ended
+        )
+    return ended
 
 
 def _begin(run_id: int, offline_port: int | None):
@@ -110,7 +190,8 @@ def _begin(run_id: int, offline_port: int | None):
     )
     run.results.all().delete()  # a re-run starts clean
     run.status, run.total, run.done, run.error = RunStatus.RUNNING, len(tests), 0, ""
-    run.save(update_fields=["status", "total", "done", "error"])
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "total", "done", "error", "heartbeat_at"])
     try:
         prepared = prepare_bot(run.bot, offline_port=offline_port)
     except BotNotTestable as exc:
@@ -151,7 +232,9 @@ def _store(run: BotTestRun, verdict: Verdict) -> BotTestResult:
         latency_ms=verdict.latency_ms,
         duration_ms=verdict.duration_ms,
     )
-    BotTestRun.objects.filter(pk=run.pk).update(done=run.results.count())
+    BotTestRun.objects.filter(pk=run.pk).update(
+        done=run.results.count(), heartbeat_at=timezone.now()
+    )
     return result
 
 

@@ -220,6 +220,13 @@ class BotTestRun(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     finished_at = models.DateTimeField("finished", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "last heartbeat",
+        null=True,
+        blank=True,
+        help_text="When the process running the tests last said it was alive. A running "
+        "run without a heartbeat for BOT_TESTS_LOST_AFTER_S seconds is ended as an error.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
